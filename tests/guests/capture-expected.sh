@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Records a guest's bare-QEMU output as its expected output: capture-expected.sh BUILD_DIR NAME...
+# Run it only after reading the output; the RealVM half of the equivalence test compares against it.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:?usage: capture-expected.sh BUILD_DIR NAME...}
+shift
+for name in "$@"; do
+    image=$(ls "$build/guests/$name".img "$build/guests/$name".elf 2>/dev/null | head -1 || true)
+    "$here/run-bare.sh" "$image" >"$here/expected/$name.txt"
+    echo "$name: $(wc -l <"$here/expected/$name.txt") lines"
+done
