@@ -74,7 +74,7 @@ enum class ImmediateKind : u8 {
     IwIb,  // ENTER imm16, imm8: immediate = imm16, immediate2 = imm8
     Ap,    // far pointer ptr16:16 / ptr16:32: immediate = offset, immediate2 = selector
     Moffs, // A0-A3: a memory offset of address-size width, stored in `displacement` (zero-extended)
-    Group, // F6/F7: Ib/Iz only for /0 and /1 (TEST); resolved to Ib/Iz/None in the decoded instruction
+    ByReg, // F6/F7: Ib/Iz only for /0 and /1 (TEST); resolved to Ib/Iz/None in the decoded instruction
 };
 
 // Properties of the opcode (from the decoder's tables) and of this decoding of it.
@@ -118,7 +118,7 @@ struct Instruction {
 
     OpcodeMap map = OpcodeMap::Primary;
     u8 opcode = 0;
-    ImmediateKind immediate_kind = ImmediateKind::None; // resolved (never Group)
+    ImmediateKind immediate_kind = ImmediateKind::None; // resolved (never ByReg)
     u8 immediate_size = 0;                              // bytes of `immediate` in the encoding: 0,1,2,4,8
 
     // ModRM (valid when flags & ModRM). reg and rm include REX.R / REX.B.
