@@ -38,11 +38,11 @@ std::vector<std::vector<u8>> elf_code(const std::vector<u8>& file) {
     std::memcpy(&eh, file.data(), sizeof eh);
     for (unsigned i = 0; i < eh.e_shnum; ++i) {
         usize off = eh.e_shoff + usize(i) * eh.e_shentsize;
-        if (off + sizeof(Elf64_Shdr) > file.size())
-            break;
+        if (off + sizeof(Elf64_Shdr) > file.size()) break;
         Elf64_Shdr sh;
         std::memcpy(&sh, file.data() + off, sizeof sh);
-        if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) || sh.sh_offset + sh.sh_size > file.size())
+        if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) ||
+            sh.sh_offset + sh.sh_size > file.size())
             continue;
         out.emplace_back(file.begin() + long(sh.sh_offset), file.begin() + long(sh.sh_offset + sh.sh_size));
     }
@@ -50,7 +50,8 @@ std::vector<std::vector<u8>> elf_code(const std::vector<u8>& file) {
 }
 
 // Walks code at Zydis's boundaries (skipping a byte where Zydis fails) and compares at each offset.
-void compare_code(const ZydisOracle& oracle, const std::vector<u8>& code, CodeMode mode, Tally& tally, u64 limit) {
+void compare_code(const ZydisOracle& oracle, const std::vector<u8>& code, CodeMode mode, Tally& tally,
+                  u64 limit) {
     u64 done = 0;
     for (usize pos = 0; pos < code.size() && done < limit; ++done) {
         u8 buf[15] = {};
@@ -66,23 +67,19 @@ void compare_code(const ZydisOracle& oracle, const std::vector<u8>& code, CodeMo
 void compare_vectors(const ZydisOracle& oracle, const std::string& dir, Tally& tally) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        if (entry.path().string().find(".jsonl.gz") == std::string::npos)
-            continue;
+        if (entry.path().string().find(".jsonl.gz") == std::string::npos) continue;
         gzFile gz = gzopen(entry.path().c_str(), "rb");
-        if (!gz)
-            continue;
+        if (!gz) continue;
         static char line[1 << 16];
         while (gzgets(gz, line, sizeof line)) {
             const char* p = std::strstr(line, "\"bytes\":[");
-            if (!p)
-                continue;
+            if (!p) continue;
             p += 9;
             u8 buf[15] = {};
             unsigned n = 0;
             while (*p && *p != ']' && n < 15) {
                 buf[n++] = static_cast<u8>(std::strtoul(p, const_cast<char**>(&p), 10));
-                if (*p == ',')
-                    ++p;
+                if (*p == ',') ++p;
             }
             Comparison c = compare(oracle, std::span<const u8>(buf, 15), CodeMode::Bits16);
             tally.add(std::span<const u8>(buf, 15), CodeMode::Bits16, c);
@@ -125,8 +122,10 @@ int main(int argc, char** argv) {
         else if (a == "--show")
             show = std::strtoull(value().c_str(), nullptr, 0);
         else {
-            std::fprintf(stderr, "usage: %s [--cases N] [--seed S] [--mode 16|32|64] [--elf FILE]... "
-                                 "[--vectors DIR] [--show K]\n", argv[0]);
+            std::fprintf(stderr,
+                         "usage: %s [--cases N] [--seed S] [--mode 16|32|64] [--elf FILE]... "
+                         "[--vectors DIR] [--show K]\n",
+                         argv[0]);
             return 2;
         }
     }
@@ -153,10 +152,8 @@ int main(int argc, char** argv) {
     if (elfs.empty()) {
         std::error_code ec;
         for (const auto& entry : std::filesystem::directory_iterator("/usr/bin", ec)) {
-            if (elfs.size() >= 20)
-                break;
-            if (entry.is_regular_file() && entry.file_size() > 20000)
-                elfs.push_back(entry.path().string());
+            if (elfs.size() >= 20) break;
+            if (entry.is_regular_file() && entry.file_size() > 20000) elfs.push_back(entry.path().string());
         }
     }
     Tally real;

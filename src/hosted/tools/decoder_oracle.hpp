@@ -33,6 +33,7 @@ struct ZydisResult {
     bool valid = false;
     u8 length = 0;
     ZyanStatus status = 0;
+    ZydisMnemonic mnemonic = ZYDIS_MNEMONIC_INVALID;
 };
 
 class ZydisOracle {
@@ -53,6 +54,7 @@ class ZydisOracle {
         r.status = ZydisDecoderDecodeInstruction(d, nullptr, bytes.data(), bytes.size(), &zi);
         r.valid = ZYAN_SUCCESS(r.status);
         r.length = r.valid ? zi.length : 0;
+        r.mnemonic = r.valid ? zi.mnemonic : ZYDIS_MNEMONIC_INVALID;
         return r;
     }
 
@@ -75,8 +77,7 @@ inline const char* status_name(DecodeStatus s) {
 }
 
 inline std::string zydis_status_name(ZyanStatus s) {
-    if (ZYAN_SUCCESS(s))
-        return "ok";
+    if (ZYAN_SUCCESS(s)) return "ok";
     switch (s) {
     case ZYDIS_STATUS_NO_MORE_DATA: return "no-more-data";
     case ZYDIS_STATUS_DECODING_ERROR: return "decoding-error";
@@ -98,6 +99,14 @@ inline const char* known_difference(const vcpu::Instruction& ours, const ZydisRe
     bool vex_space = ours.vex_kind != vcpu::VexKind::None;
     if (vex_space && ours.ok() && !z.valid)
         return "vex-opcode-space (VEX/EVEX/XOP opcode validity not modelled)";
+    // SDM vol. 2 §2.7.1: EVEX.P[10] (bit 2 of the second payload byte) must be 1, else #UD. Zydis 4
+    // decodes such bytes as the EVEX instruction anyway.
+    if (ours.status == DecodeStatus::InvalidOpcode && ours.vex_kind == vcpu::VexKind::Evex && z.valid)
+        return "evex-p10-zero (SDM: #UD; Zydis decodes it)";
+    // Zydis decodes Knights Corner's mask branches JKZD/JKNZD (VEX 0F 74/75/84/85 rel8/rel32, no ModRM)
+    // even without its KNC mode; no other x86 CPU has them (they are #UD elsewhere).
+    if (z.valid && (z.mnemonic == ZYDIS_MNEMONIC_JKZD || z.mnemonic == ZYDIS_MNEMONIC_JKNZD))
+        return "knc-mask-branch (Xeon Phi only JKZD/JKNZD)";
     return nullptr;
 }
 
@@ -115,8 +124,7 @@ inline Comparison compare(const ZydisOracle& oracle, std::span<const u8> bytes, 
     c.ours = vcpu::decode(bytes, mode);
     c.zydis = oracle.decode(bytes, mode);
     bool ours_valid = c.ours.ok();
-    if (ours_valid == c.zydis.valid && (!ours_valid || c.ours.length == c.zydis.length))
-        return c;
+    if (ours_valid == c.zydis.valid && (!ours_valid || c.ours.length == c.zydis.length)) return c;
     c.reason = known_difference(c.ours, c.zydis);
     c.verdict = c.reason ? Verdict::Known : Verdict::Fail;
     return c;
@@ -126,14 +134,14 @@ inline std::string describe(std::span<const u8> bytes, CodeMode mode, const Comp
     std::string s = std::string("mode ") + mode_name(mode) + " bytes";
     char buf[8];
     usize shown = c.zydis.valid && c.zydis.length > c.ours.length ? c.zydis.length : c.ours.length;
-    if (shown < 4)
-        shown = 4;
+    if (shown < 4) shown = 4;
     for (usize i = 0; i < bytes.size() && i < shown + 2; ++i) {
         std::snprintf(buf, sizeof buf, " %02x", bytes[i]);
         s += buf;
     }
     s += std::string(": ours ") + status_name(c.ours.status) + " len " + std::to_string(c.ours.length) +
          ", zydis " + zydis_status_name(c.zydis.status) + " len " + std::to_string(c.zydis.length);
+    if (c.zydis.valid) s += std::string(" (") + ZydisMnemonicGetString(c.zydis.mnemonic) + ")";
     return s;
 }
 
@@ -150,18 +158,14 @@ class Generator {
         unsigned pos = 0;
         static constexpr u8 legacy[] = {0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65};
         unsigned prefixes = pick(10) < 6 ? 0 : pick(4) + 1;
-        if (pick(200) == 0)
-            prefixes = 10 + pick(6); // probe the 15-byte limit
+        if (pick(200) == 0) prefixes = 10 + pick(6); // probe the 15-byte limit
         for (unsigned i = 0; i < prefixes && pos < 15; ++i)
             b[pos++] = legacy[pick(sizeof legacy)];
-        if (mode == CodeMode::Bits64 && pick(3) == 0 && pos < 15)
-            b[pos++] = static_cast<u8>(0x40 | pick(16));
-        if (pos >= 15)
-            return b;
+        if (mode == CodeMode::Bits64 && pick(3) == 0 && pos < 15) b[pos++] = static_cast<u8>(0x40 | pick(16));
+        if (pos >= 15) return b;
         unsigned kind = pick(100);
         auto put = [&](u8 v) {
-            if (pos < 15)
-                b[pos++] = v;
+            if (pos < 15) b[pos++] = v;
         };
         if (kind < 45) {
             put(static_cast<u8>(rng_()));
@@ -181,10 +185,8 @@ class Generator {
             put(three ? 0xc4 : 0xc5);
             if (three) {
                 u8 p0 = static_cast<u8>(rng_());
-                if (pick(4))
-                    p0 = static_cast<u8>((p0 & 0xe0) | (1 + pick(3)));
-                if (mode != CodeMode::Bits64 && pick(4))
-                    p0 |= 0xc0;
+                if (pick(4)) p0 = static_cast<u8>((p0 & 0xe0) | (1 + pick(3)));
+                if (mode != CodeMode::Bits64 && pick(4)) p0 |= 0xc0;
                 put(p0);
             } else if (mode != CodeMode::Bits64 && pick(4)) {
                 put(static_cast<u8>(rng_() | 0xc0));
@@ -192,20 +194,16 @@ class Generator {
         } else if (kind < 96) {
             put(0x62);
             u8 p0 = static_cast<u8>(rng_());
-            if (pick(4))
-                p0 = static_cast<u8>((p0 & 0xf0) | (1 + pick(3)));
-            if (mode != CodeMode::Bits64 && pick(4))
-                p0 |= 0xc0;
+            if (pick(4)) p0 = static_cast<u8>((p0 & 0xf0) | (1 + pick(3)));
+            if (mode != CodeMode::Bits64 && pick(4)) p0 |= 0xc0;
             put(p0);
             u8 p1 = static_cast<u8>(rng_());
-            if (pick(4))
-                p1 |= 4;
+            if (pick(4)) p1 |= 4;
             put(p1);
         } else {
             put(0x8f);
             u8 p0 = static_cast<u8>(rng_());
-            if (pick(4))
-                p0 = static_cast<u8>((p0 & 0xe0) | (8 + pick(3)));
+            if (pick(4)) p0 = static_cast<u8>((p0 & 0xe0) | (8 + pick(3)));
             put(p0);
         }
         return b;
@@ -232,8 +230,7 @@ struct Tally {
             break;
         case Verdict::Fail:
             ++failed;
-            if (failures.size() < keep)
-                failures.push_back(describe(bytes, mode, c));
+            if (failures.size() < keep) failures.push_back(describe(bytes, mode, c));
             break;
         }
     }

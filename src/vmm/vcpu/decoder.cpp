@@ -17,8 +17,7 @@ class ByteReader {
     explicit ByteReader(std::span<const u8> code) : code_(code) {}
 
     bool next(u8& byte) {
-        if (!peek(byte))
-            return false;
+        if (!peek(byte)) return false;
         ++position_;
         return true;
     }
@@ -39,8 +38,7 @@ class ByteReader {
         value = 0;
         for (unsigned i = 0; i < size; ++i) {
             u8 byte;
-            if (!next(byte))
-                return false;
+            if (!next(byte)) return false;
             value |= static_cast<u64>(byte) << (8 * i);
         }
         return true;
@@ -59,8 +57,7 @@ class Decoder {
     Decoder(std::span<const u8> code, Instruction& out) : reader_(code), in_(out) {}
 
     DecodeStatus run() {
-        if (!prefixes() || !opcode())
-            return reader_.failure();
+        if (!prefixes() || !opcode()) return reader_.failure();
         return DecodeStatus::Ok;
     }
     DecodeStatus invalid_status() const { return invalid_ ? DecodeStatus::InvalidOpcode : DecodeStatus::Ok; }
@@ -80,18 +77,21 @@ class Decoder {
     bool prefixes() {
         for (;;) {
             u8 byte;
-            if (!reader_.peek(byte))
-                return false;
+            if (!reader_.peek(byte)) return false;
             switch (byte) {
             case 0xf0: in_.lock = true; break;
             case 0xf2: in_.rep = RepPrefix::Repne; break;
             case 0xf3: in_.rep = RepPrefix::Rep; break;
-            case 0x26: case 0x2e: case 0x36: case 0x3e:
+            case 0x26:
+            case 0x2e:
+            case 0x36:
+            case 0x3e:
                 // 64-bit mode: ES/CS/SS/DS overrides are ignored (vol. 1 §3.3.7.1); they still end a REX.
                 segment_prefix_ = static_cast<Segment>((byte >> 3) & 3);
                 in_.segment = mode64() ? Segment::None : segment_prefix_;
                 break;
-            case 0x64: case 0x65:
+            case 0x64:
+            case 0x65:
                 segment_prefix_ = byte == 0x64 ? Segment::Fs : Segment::Gs;
                 in_.segment = segment_prefix_;
                 break;
@@ -111,10 +111,8 @@ class Decoder {
     }
 
     u8 prefix_column() const {
-        if (in_.rep == RepPrefix::Rep)
-            return tables::pfx_f3;
-        if (in_.rep == RepPrefix::Repne)
-            return tables::pfx_f2;
+        if (in_.rep == RepPrefix::Rep) return tables::pfx_f3;
+        if (in_.rep == RepPrefix::Repne) return tables::pfx_f2;
         return in_.operand_size_prefix ? tables::pfx_66 : tables::pfx_none;
     }
 
@@ -150,19 +148,15 @@ class Decoder {
     bool opcode() {
         compute_address_size();
         u8 op;
-        if (!reader_.next(op))
-            return false;
-        if (op == 0x0f)
-            return two_byte();
+        if (!reader_.next(op)) return false;
+        if (op == 0x0f) return two_byte();
         if (op == 0xc4 || op == 0xc5 || op == 0x62 || op == 0x8f) {
             u8 next;
-            if (!reader_.peek(next))
-                return false;
+            if (!reader_.peek(next)) return false;
             // Outside 64-bit mode C4/C5/62 are LES/LDS/BOUND unless the next byte would be a register
             // ModRM (not allowed for those), SDM vol. 2 §2.3.5; 8F with map >= 8 is XOP (AMD APM vol. 3
             // §1.8), as POP Ev needs ModRM.reg = 0.
-            if (op == 0x8f ? (next & 0x1f) >= 8 : (mode64() || next >= 0xc0))
-                return vex(op);
+            if (op == 0x8f ? (next & 0x1f) >= 8 : (mode64() || next >= 0xc0)) return vex(op);
         }
         in_.map = OpcodeMap::Primary;
         in_.opcode = op;
@@ -171,21 +165,17 @@ class Decoder {
 
     bool two_byte() {
         u8 op;
-        if (!reader_.next(op))
-            return false;
-        if (op == 0x38 || op == 0x3a)
-            return three_byte(op);
+        if (!reader_.next(op)) return false;
+        if (op == 0x38 || op == 0x3a) return three_byte(op);
         in_.map = OpcodeMap::Map0F;
         in_.opcode = op;
-        if (op == 0x0f)
-            return three_dnow();
+        if (op == 0x0f) return three_dnow();
         return legacy(tables::map0f[op]);
     }
 
     bool three_byte(u8 escape) {
         u8 op;
-        if (!reader_.next(op))
-            return false;
+        if (!reader_.next(op)) return false;
         in_.map = escape == 0x38 ? OpcodeMap::Map0F38 : OpcodeMap::Map0F3A;
         in_.opcode = op;
         const auto& map = escape == 0x38 ? tables::map0f38 : tables::map0f3a;
@@ -198,14 +188,11 @@ class Decoder {
 
     // 0F 0F /r ib: the imm8 selects the 3DNow! operation (AMD APM vol. 5).
     bool three_dnow() {
-        if (in_.lock)
-            return invalid();
+        if (in_.lock) return invalid();
         in_.flags = ModRM | NotEmulated;
-        if (!modrm())
-            return false;
+        if (!modrm()) return false;
         u8 suffix;
-        if (!reader_.next(suffix))
-            return false;
+        if (!reader_.next(suffix)) return false;
         in_.map = OpcodeMap::ThreeDNow;
         in_.opcode = suffix;
         compute_operand_size();
@@ -216,43 +203,32 @@ class Decoder {
     bool legacy(const tables::OpcodeInfo& info) {
         in_.flags = info.flags;
         in_.immediate_kind = info.immediate;
-        if (info.prefixes == 0 || (info.prefixes & prefix_column()) == 0)
-            return invalid();
-        if (mode64() && in_.has(Invalid64))
-            return invalid();
-        if (in_.lock && !in_.has(Lockable))
-            return invalid();
+        if (info.prefixes == 0 || (info.prefixes & prefix_column()) == 0) return invalid();
+        if (mode64() && in_.has(Invalid64)) return invalid();
+        if (in_.lock && !in_.has(Lockable)) return invalid();
         if (in_.has(ModRM)) {
-            if (!modrm())
-                return false;
-            if (!resolve_form(in_) || !valid_modrm_form())
-                return invalid();
+            if (!modrm()) return false;
+            if (!resolve_form(in_) || !valid_modrm_form()) return invalid();
         }
         compute_operand_size();
-        if (!immediates())
-            return false;
-        if (in_.has(ByteOperand))
-            in_.operand_size = 1;
+        if (!immediates()) return false;
+        if (in_.has(ByteOperand)) in_.operand_size = 1;
         return true;
     }
 
     bool valid_modrm_form() {
         bool memory = in_.modrm_mod != 3;
-        if (in_.has(MemoryOnly) && !memory)
-            return false;
-        if (in_.has(RegisterOnly) && memory)
-            return false;
+        if (in_.has(MemoryOnly) && !memory) return false;
+        if (in_.has(RegisterOnly) && memory) return false;
         // LOCK needs a lockable operation with a memory destination (SDM vol. 2 "LOCK").
-        if (in_.lock && (!in_.has(Lockable) || !memory))
-            return false;
+        if (in_.lock && (!in_.has(Lockable) || !memory)) return false;
         return true;
     }
 
     // ModRM, SIB and displacement (SDM vol. 2 §2.1.5 tables 2-1 to 2-3, §2.2.1.6 RIP-relative).
     bool modrm() {
         u8 byte;
-        if (!reader_.next(byte))
-            return false;
+        if (!reader_.next(byte)) return false;
         in_.modrm = byte;
         u8 mod = byte >> 6;
         u8 rm = byte & 7;
@@ -261,10 +237,8 @@ class Decoder {
         // MOV to/from control and debug registers ignore mod and always name a register.
         bool mod_ignored = in_.map == OpcodeMap::Map0F && (in_.opcode & 0xfc) == 0x20;
         in_.modrm_mod = mod_ignored ? 3 : mod;
-        if (in_.modrm_mod == 3)
-            return true;
-        if (in_.address_size == 2)
-            return memory16(mod, rm);
+        if (in_.modrm_mod == 3) return true;
+        if (in_.address_size == 2) return memory16(mod, rm);
         return memory32(mod, rm);
     }
 
@@ -286,8 +260,7 @@ class Decoder {
         unsigned disp_size = mod == 1 ? 1 : mod == 2 ? 4 : 0;
         if (rm == 4) {
             u8 sib;
-            if (!reader_.next(sib))
-                return false;
+            if (!reader_.next(sib)) return false;
             in_.has_sib = true;
             in_.scale = sib >> 6;
             u8 index = static_cast<u8>(((sib >> 3) & 7) | (in_.rex & 2) << 2);
@@ -311,11 +284,11 @@ class Decoder {
 
     bool displacement(unsigned size) {
         u64 raw;
-        if (!reader_.read(size, raw))
-            return false;
+        if (!reader_.read(size, raw)) return false;
         in_.disp_size = static_cast<u8>(size);
-        in_.displacement = size == 1 ? static_cast<i8>(raw) : size == 2 ? static_cast<i16>(raw)
-                                                                         : static_cast<i32>(raw);
+        in_.displacement = size == 1   ? static_cast<i8>(raw)
+                           : size == 2 ? static_cast<i16>(raw)
+                                       : static_cast<i32>(raw);
         return true;
     }
 
@@ -334,22 +307,19 @@ class Decoder {
         case ImmediateKind::Iv: return immediate(in_.operand_size);
         case ImmediateKind::IwIb: {
             u64 level;
-            if (!immediate(2) || !reader_.read(1, level))
-                return false;
+            if (!immediate(2) || !reader_.read(1, level)) return false;
             in_.immediate2 = static_cast<u16>(level);
             return true;
         }
         case ImmediateKind::Ap: {
             u64 selector;
-            if (!immediate(v) || !reader_.read(2, selector))
-                return false;
+            if (!immediate(v) || !reader_.read(2, selector)) return false;
             in_.immediate2 = static_cast<u16>(selector);
             return true;
         }
         case ImmediateKind::Moffs: {
             u64 offset;
-            if (!reader_.read(in_.address_size, offset))
-                return false;
+            if (!reader_.read(in_.address_size, offset)) return false;
             in_.disp_size = in_.address_size;
             in_.displacement = static_cast<i64>(offset);
             return true;
@@ -363,11 +333,9 @@ class Decoder {
     bool second_ib() {
         bool two = in_.map == OpcodeMap::Map0F && in_.opcode == 0x78 &&
                    (in_.rep == RepPrefix::Repne || (in_.rep == RepPrefix::None && in_.operand_size_prefix));
-        if (!two)
-            return true;
+        if (!two) return true;
         u64 second;
-        if (!reader_.read(1, second))
-            return false;
+        if (!reader_.read(1, second)) return false;
         in_.immediate2 = static_cast<u16>(second);
         return true;
     }
@@ -376,11 +344,9 @@ class Decoder {
     // and marked NotEmulated. Opcode validity inside these maps is not modelled.
     bool vex(u8 escape) {
         // §2.3.2: a VEX/EVEX/XOP instruction with a 66, F2, F3, LOCK or REX prefix is #UD.
-        if (in_.operand_size_prefix || in_.rep != RepPrefix::None || in_.lock || in_.rex)
-            return invalid();
+        if (in_.operand_size_prefix || in_.rep != RepPrefix::None || in_.lock || in_.rex) return invalid();
         u8 p0, p1 = 0, p2 = 0;
-        if (!reader_.next(p0))
-            return false;
+        if (!reader_.next(p0)) return false;
         unsigned map = 1;
         u8 rex = 0;
         switch (escape) {
@@ -392,15 +358,13 @@ class Decoder {
         case 0xc4:
         case 0x8f:
             in_.vex_kind = escape == 0xc4 ? VexKind::Vex : VexKind::Xop;
-            if (!reader_.next(p1))
-                return false;
+            if (!reader_.next(p1)) return false;
             map = p0 & 0x1f;
             rex = static_cast<u8>((~p0 >> 5) & 7);
             break;
         case 0x62:
             in_.vex_kind = VexKind::Evex;
-            if (!reader_.next(p1) || !reader_.next(p2))
-                return false;
+            if (!reader_.next(p1) || !reader_.next(p2)) return false;
             map = p0 & 7;
             rex = static_cast<u8>((~p0 >> 5) & 7);
             if ((p0 & 8) != 0 || (p1 & 4) == 0) // reserved bits (§2.7.1)
@@ -409,7 +373,8 @@ class Decoder {
         }
         in_.vex_w = (p1 & 0x80) != 0;
         in_.vex_vvvv = static_cast<u8>((~p1 >> 3) & 15);
-        in_.vex_l = in_.vex_kind == VexKind::Evex ? static_cast<u8>((p2 >> 5) & 3) : static_cast<u8>((p1 >> 2) & 1);
+        in_.vex_l =
+            in_.vex_kind == VexKind::Evex ? static_cast<u8>((p2 >> 5) & 3) : static_cast<u8>((p1 >> 2) & 1);
         // R/X/B apply in every mode for register numbering; outside 64-bit mode they are 1 (inverted 0)
         // by construction of the C4/C5/62 disambiguation.
         in_.rex = mode64() ? static_cast<u8>(0x40 | rex | (in_.vex_w ? 8 : 0)) : 0;
@@ -422,35 +387,29 @@ class Decoder {
         bool has_modrm = true;
         u8 op;
         if (in_.vex_kind == VexKind::Xop) {
-            if (map < 8 || map > 10)
-                return invalid();
+            if (map < 8 || map > 10) return invalid();
             in_.map = static_cast<OpcodeMap>(static_cast<unsigned>(OpcodeMap::Xop8) + map - 8);
-            if (!reader_.next(op))
-                return false;
+            if (!reader_.next(op)) return false;
             imm8 = map == 8;
-            if (map == 10)
-                in_.immediate_kind = ImmediateKind::Iz; // LWPINS/LWPVAL/BEXTR: imm32
+            if (map == 10) in_.immediate_kind = ImmediateKind::Iz; // LWPINS/LWPVAL/BEXTR: imm32
         } else {
-            constexpr OpcodeMap maps[8] = {OpcodeMap::Primary, OpcodeMap::Vex0F,     OpcodeMap::Vex0F38,
-                                           OpcodeMap::Vex0F3A, OpcodeMap::Primary,   OpcodeMap::EvexMap5,
+            constexpr OpcodeMap maps[8] = {OpcodeMap::Primary,  OpcodeMap::Vex0F,   OpcodeMap::Vex0F38,
+                                           OpcodeMap::Vex0F3A,  OpcodeMap::Primary, OpcodeMap::EvexMap5,
                                            OpcodeMap::EvexMap6, OpcodeMap::Primary};
             bool evex = in_.vex_kind == VexKind::Evex;
             if (map == 0 || map > 7 || maps[map] == OpcodeMap::Primary || (!evex && map > 3))
                 return invalid();
             in_.map = maps[map];
-            if (!reader_.next(op))
-                return false;
+            if (!reader_.next(op)) return false;
             imm8 = map == 3 || (map == 1 && ((op >= 0x70 && op <= 0x73) || op == 0xc2 || op == 0xc4 ||
                                              op == 0xc5 || op == 0xc6));
             has_modrm = !(map == 1 && op == 0x77 && !evex); // VZEROUPPER/VZEROALL
         }
         in_.opcode = op;
         in_.flags = NotEmulated | (has_modrm ? ModRM : 0);
-        if (has_modrm && !modrm())
-            return false;
+        if (has_modrm && !modrm()) return false;
         compute_operand_size();
-        if (in_.immediate_kind == ImmediateKind::Iz)
-            return immediate(4);
+        if (in_.immediate_kind == ImmediateKind::Iz) return immediate(4);
         if (imm8) {
             in_.immediate_kind = ImmediateKind::Ib;
             return immediate(1);

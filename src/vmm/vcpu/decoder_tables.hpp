@@ -41,9 +41,9 @@ constexpr std::array<OpcodeInfo, 256> make_primary() {
     for (unsigned op = 0x40; op < 0x50; ++op)
         set(op, 0); // INC/DEC r (REX in 64-bit mode, handled as a prefix)
     for (unsigned op = 0x50; op < 0x60; ++op)
-        set(op, Default64); // PUSH/POP r
-    set(0x60, Invalid64); // PUSHA
-    set(0x61, Invalid64); // POPA
+        set(op, Default64);                    // PUSH/POP r
+    set(0x60, Invalid64);                      // PUSHA
+    set(0x61, Invalid64);                      // POPA
     set(0x62, ModRM | MemoryOnly | Invalid64); // BOUND Gv, Ma (EVEX in 64-bit mode)
     set(0x63, ModRM);                          // ARPL Ew, Gw; 64-bit mode: MOVSXD Gv, Ed
     set(0x68, Default64, Iz);                  // PUSH Iz
@@ -68,49 +68,49 @@ constexpr std::array<OpcodeInfo, 256> make_primary() {
     set(0x89, ModRM);
     set(0x8a, ModRM | ByteOperand);
     set(0x8b, ModRM);
-    set(0x8c, ModRM);                    // MOV Ev, Sw
-    set(0x8d, ModRM | MemoryOnly);       // LEA
-    set(0x8e, ModRM);                    // MOV Sw, Ew
+    set(0x8c, ModRM);                     // MOV Ev, Sw
+    set(0x8d, ModRM | MemoryOnly);        // LEA
+    set(0x8e, ModRM);                     // MOV Sw, Ew
     set(0x8f, ModRM | Group | Default64); // POP Ev (/0); XOP escape otherwise
     for (unsigned op = 0x90; op < 0x98; ++op)
-        set(op, 0); // NOP/PAUSE, XCHG r, rAX
-    set(0x98, 0);                    // CBW/CWDE/CDQE
-    set(0x99, 0);                    // CWD/CDQ/CQO
-    set(0x9a, Invalid64, Ap);        // CALLF ptr
-    set(0x9b, 0);                    // FWAIT
-    set(0x9c, Default64);            // PUSHF
-    set(0x9d, Default64);            // POPF
-    set(0x9e, 0);                    // SAHF
-    set(0x9f, 0);                    // LAHF
-    set(0xa0, ByteOperand, Moffs);   // MOV AL, moffs
+        set(op, 0);                // NOP/PAUSE, XCHG r, rAX
+    set(0x98, 0);                  // CBW/CWDE/CDQE
+    set(0x99, 0);                  // CWD/CDQ/CQO
+    set(0x9a, Invalid64, Ap);      // CALLF ptr
+    set(0x9b, 0);                  // FWAIT
+    set(0x9c, Default64);          // PUSHF
+    set(0x9d, Default64);          // POPF
+    set(0x9e, 0);                  // SAHF
+    set(0x9f, 0);                  // LAHF
+    set(0xa0, ByteOperand, Moffs); // MOV AL, moffs
     set(0xa1, 0, Moffs);
     set(0xa2, ByteOperand, Moffs);
     set(0xa3, 0, Moffs);
     for (unsigned op = 0xa4; op < 0xb0; ++op)
         set(op, StringOp | ((op & 1) ? 0 : ByteOperand)); // MOVS CMPS (TEST) STOS LODS SCAS
-    set(0xa8, ByteOperand, Ib); // TEST AL, Ib
-    set(0xa9, 0, Iz);           // TEST rAX, Iz
+    set(0xa8, ByteOperand, Ib);                           // TEST AL, Ib
+    set(0xa9, 0, Iz);                                     // TEST rAX, Iz
     for (unsigned op = 0xb0; op < 0xb8; ++op)
         set(op, ByteOperand, Ib); // MOV r8, Ib
     for (unsigned op = 0xb8; op < 0xc0; ++op)
-        set(op, 0, Iv); // MOV r, Iv
+        set(op, 0, Iv);                         // MOV r, Iv
     set(0xc0, ModRM | Group | ByteOperand, Ib); // shift group 2
     set(0xc1, ModRM | Group, Ib);
-    set(0xc2, Force64, Iw);                      // RET Iw
-    set(0xc3, Force64);                          // RET
-    set(0xc4, ModRM | MemoryOnly | Invalid64);   // LES (VEX3 otherwise)
-    set(0xc5, ModRM | MemoryOnly | Invalid64);   // LDS (VEX2 otherwise)
-    set(0xc6, ModRM | Group | ByteOperand, Ib);  // MOV Eb, Ib (/0); XABORT
-    set(0xc7, ModRM | Group, Iz);                // MOV Ev, Iz (/0); XBEGIN
-    set(0xc8, Default64, IwIb);                  // ENTER
-    set(0xc9, Default64);                        // LEAVE
-    set(0xca, 0, Iw);                            // RETF Iw
-    set(0xcb, 0);                                // RETF
-    set(0xcc, 0);                                // INT3
-    set(0xcd, 0, Ib);                            // INT Ib
-    set(0xce, Invalid64);                        // INTO
-    set(0xcf, 0);                                // IRET
-    set(0xd0, ModRM | Group | ByteOperand);      // shift Eb, 1
+    set(0xc2, Force64, Iw);                     // RET Iw
+    set(0xc3, Force64);                         // RET
+    set(0xc4, ModRM | MemoryOnly | Invalid64);  // LES (VEX3 otherwise)
+    set(0xc5, ModRM | MemoryOnly | Invalid64);  // LDS (VEX2 otherwise)
+    set(0xc6, ModRM | Group | ByteOperand, Ib); // MOV Eb, Ib (/0); XABORT
+    set(0xc7, ModRM | Group, Iz);               // MOV Ev, Iz (/0); XBEGIN
+    set(0xc8, Default64, IwIb);                 // ENTER
+    set(0xc9, Default64);                       // LEAVE
+    set(0xca, 0, Iw);                           // RETF Iw
+    set(0xcb, 0);                               // RETF
+    set(0xcc, 0);                               // INT3
+    set(0xcd, 0, Ib);                           // INT Ib
+    set(0xce, Invalid64);                       // INTO
+    set(0xcf, 0);                               // IRET
+    set(0xd0, ModRM | Group | ByteOperand);     // shift Eb, 1
     set(0xd1, ModRM | Group);
     set(0xd2, ModRM | Group | ByteOperand); // shift Eb, CL
     set(0xd3, ModRM | Group);
@@ -122,7 +122,7 @@ constexpr std::array<OpcodeInfo, 256> make_primary() {
         set(op, ModRM | NotEmulated); // x87 escapes; validity of mod=3 forms in decoder.cpp
     for (unsigned op = 0xe0; op < 0xe4; ++op)
         set(op, Force64 | Relative, Ib); // LOOPNE LOOPE LOOP JrCXZ
-    set(0xe4, ByteOperand, Ib);           // IN AL, Ib
+    set(0xe4, ByteOperand, Ib);          // IN AL, Ib
     set(0xe5, 0, Ib);
     set(0xe6, ByteOperand, Ib); // OUT Ib, AL
     set(0xe7, 0, Ib);
@@ -134,15 +134,15 @@ constexpr std::array<OpcodeInfo, 256> make_primary() {
     set(0xed, 0);
     set(0xee, ByteOperand); // OUT DX, AL
     set(0xef, 0);
-    set(0xf1, 0); // INT1 (ICEBP)
-    set(0xf4, 0); // HLT
-    set(0xf5, 0); // CMC
+    set(0xf1, 0);                                             // INT1 (ICEBP)
+    set(0xf4, 0);                                             // HLT
+    set(0xf5, 0);                                             // CMC
     set(0xf6, ModRM | Group | ByteOperand | Lockable, ByReg); // group 3: TEST Ib /0 /1
     set(0xf7, ModRM | Group | Lockable, ByReg);
     for (unsigned op = 0xf8; op < 0xfe; ++op)
-        set(op, 0); // CLC STC CLI STI CLD STD
+        set(op, 0);                                    // CLC STC CLI STI CLD STD
     set(0xfe, ModRM | Group | ByteOperand | Lockable); // group 4
-    set(0xff, ModRM | Group | Lockable);    // group 5
+    set(0xff, ModRM | Group | Lockable);               // group 5
     return t;
 }
 
@@ -153,16 +153,16 @@ constexpr std::array<OpcodeInfo, 256> make_0f() {
     };
     constexpr u16 sse = ModRM | NotEmulated;
     constexpr u8 n66 = pfx_none | pfx_66;
-    set(0x00, ModRM | Group); // group 6: SLDT STR LLDT LTR VERR VERW
-    set(0x01, ModRM | Group); // group 7
-    set(0x02, ModRM);         // LAR
-    set(0x03, ModRM);         // LSL
-    set(0x05, 0);             // SYSCALL
-    set(0x06, 0);             // CLTS
-    set(0x07, 0);             // SYSRET
-    set(0x08, 0);             // INVD
-    set(0x09, 0);             // WBINVD
-    set(0x0b, 0);             // UD2: a defined instruction that raises #UD
+    set(0x00, ModRM | Group);               // group 6: SLDT STR LLDT LTR VERR VERW
+    set(0x01, ModRM | Group);               // group 7
+    set(0x02, ModRM);                       // LAR
+    set(0x03, ModRM);                       // LSL
+    set(0x05, 0);                           // SYSCALL
+    set(0x06, 0);                           // CLTS
+    set(0x07, 0);                           // SYSRET
+    set(0x08, 0);                           // INVD
+    set(0x09, 0);                           // WBINVD
+    set(0x0b, 0);                           // UD2: a defined instruction that raises #UD
     set(0x0d, ModRM | Group | NotEmulated); // PREFETCH group (AMD) / PREFETCHW
     set(0x0e, NotEmulated);                 // FEMMS
     set(0x10, sse);                         // MOVUPS/MOVUPD/MOVSS/MOVSD
@@ -176,7 +176,7 @@ constexpr std::array<OpcodeInfo, 256> make_0f() {
     set(0x18, ModRM | Group | NotEmulated); // PREFETCHh / hint NOP
     for (unsigned op = 0x19; op < 0x20; ++op)
         set(op, ModRM | NotEmulated); // hint NOPs (and MPX/CET/CLDEMOTE reuses)
-    set(0x1f, ModRM); // NOP Ev (the recommended multi-byte NOP)
+    set(0x1f, ModRM);                 // NOP Ev (the recommended multi-byte NOP)
     for (unsigned op = 0x20; op < 0x24; ++op)
         set(op, ModRM | RegisterOnly); // MOV to/from CRn/DRn: mod is ignored (SDM MOV-Control Registers)
     set(0x28, sse, None, n66);
@@ -187,13 +187,13 @@ constexpr std::array<OpcodeInfo, 256> make_0f() {
     set(0x2d, sse);
     set(0x2e, sse, None, n66);
     set(0x2f, sse, None, n66);
-    set(0x30, 0); // WRMSR
-    set(0x31, 0); // RDTSC
-    set(0x32, 0); // RDMSR
-    set(0x33, 0); // RDPMC
-    set(0x34, 0); // SYSENTER
-    set(0x35, 0); // SYSEXIT
-    set(0x37, NotEmulated, None, pfx_none | pfx_66); // GETSEC
+    set(0x30, 0);                           // WRMSR
+    set(0x31, 0);                           // RDTSC
+    set(0x32, 0);                           // RDMSR
+    set(0x33, 0);                           // RDPMC
+    set(0x34, 0);                           // SYSENTER
+    set(0x35, 0);                           // SYSEXIT
+    set(0x37, NotEmulated, None, pfx_none); // GETSEC
     for (unsigned op = 0x40; op < 0x50; ++op)
         set(op, ModRM); // CMOVcc
     set(0x50, sse | RegisterOnly, None, n66);
@@ -228,37 +228,39 @@ constexpr std::array<OpcodeInfo, 256> make_0f() {
     for (unsigned op = 0x80; op < 0x90; ++op)
         set(op, Force64 | Relative, Iz); // Jcc rel16/32
     for (unsigned op = 0x90; op < 0xa0; ++op)
-        set(op, ModRM | ByteOperand); // SETcc Eb
-    set(0xa0, Default64);             // PUSH FS
-    set(0xa1, Default64);             // POP FS
-    set(0xa2, 0);                     // CPUID
-    set(0xa3, ModRM);                 // BT
-    set(0xa4, ModRM, Ib);             // SHLD Ib
-    set(0xa5, ModRM);                 // SHLD CL
-    set(0xa8, Default64);             // PUSH GS
-    set(0xa9, Default64);             // POP GS
-    set(0xaa, 0);                     // RSM
-    set(0xab, ModRM | Lockable);      // BTS
-    set(0xac, ModRM, Ib);             // SHRD Ib
-    set(0xad, ModRM);                 // SHRD CL
-    set(0xae, ModRM | Group);         // group 15: FXSAVE .. fences
-    set(0xaf, ModRM);                 // IMUL Gv, Ev
-    set(0xb0, ModRM | Lockable | ByteOperand); // CMPXCHG
+        set(op, ModRM | ByteOperand);                            // SETcc Eb
+    set(0xa0, Default64);                                        // PUSH FS
+    set(0xa1, Default64);                                        // POP FS
+    set(0xa2, 0);                                                // CPUID
+    set(0xa3, ModRM);                                            // BT
+    set(0xa4, ModRM, Ib);                                        // SHLD Ib
+    set(0xa5, ModRM);                                            // SHLD CL
+    set(0xa6, ModRM | RegisterOnly | NotEmulated, None, pfx_f3); // VIA PadLock MONTMUL XSHA1 XSHA256
+    set(0xa7, ModRM | RegisterOnly | NotEmulated);               // VIA PadLock XSTORE, REP XCRYPT*
+    set(0xa8, Default64);                                        // PUSH GS
+    set(0xa9, Default64);                                        // POP GS
+    set(0xaa, 0);                                                // RSM
+    set(0xab, ModRM | Lockable);                                 // BTS
+    set(0xac, ModRM, Ib);                                        // SHRD Ib
+    set(0xad, ModRM);                                            // SHRD CL
+    set(0xae, ModRM | Group);                                    // group 15: FXSAVE .. fences
+    set(0xaf, ModRM);                                            // IMUL Gv, Ev
+    set(0xb0, ModRM | Lockable | ByteOperand);                   // CMPXCHG
     set(0xb1, ModRM | Lockable);
-    set(0xb2, ModRM | MemoryOnly); // LSS
-    set(0xb3, ModRM | Lockable);   // BTR
-    set(0xb4, ModRM | MemoryOnly); // LFS
-    set(0xb5, ModRM | MemoryOnly); // LGS
-    set(0xb6, ModRM);              // MOVZX Gv, Eb
-    set(0xb7, ModRM);              // MOVZX Gv, Ew
-    set(0xb8, ModRM, None, pfx_f3); // POPCNT (without F3: JMPE, IA-64 only)
-    set(0xb9, ModRM);               // UD1 Gv, Ev
-    set(0xba, ModRM | Group | Lockable, Ib); // group 8: BT BTS BTR BTC Ib
-    set(0xbb, ModRM | Lockable);             // BTC
-    set(0xbc, ModRM);                        // BSF / TZCNT
-    set(0xbd, ModRM);                        // BSR / LZCNT
-    set(0xbe, ModRM);                        // MOVSX Gv, Eb
-    set(0xbf, ModRM);                        // MOVSX Gv, Ew
+    set(0xb2, ModRM | MemoryOnly);             // LSS
+    set(0xb3, ModRM | Lockable);               // BTR
+    set(0xb4, ModRM | MemoryOnly);             // LFS
+    set(0xb5, ModRM | MemoryOnly);             // LGS
+    set(0xb6, ModRM);                          // MOVZX Gv, Eb
+    set(0xb7, ModRM);                          // MOVZX Gv, Ew
+    set(0xb8, ModRM, None, pfx_f3);            // POPCNT (without F3: JMPE, IA-64 only)
+    set(0xb9, ModRM);                          // UD1 Gv, Ev
+    set(0xba, ModRM | Group | Lockable, Ib);   // group 8: BT BTS BTR BTC Ib
+    set(0xbb, ModRM | Lockable);               // BTC
+    set(0xbc, ModRM);                          // BSF / TZCNT
+    set(0xbd, ModRM);                          // BSR / LZCNT
+    set(0xbe, ModRM);                          // MOVSX Gv, Eb
+    set(0xbf, ModRM);                          // MOVSX Gv, Ew
     set(0xc0, ModRM | Lockable | ByteOperand); // XADD
     set(0xc1, ModRM | Lockable);
     set(0xc2, sse, Ib);
@@ -266,7 +268,7 @@ constexpr std::array<OpcodeInfo, 256> make_0f() {
     set(0xc4, sse, Ib, n66);
     set(0xc5, sse | RegisterOnly, Ib, n66);
     set(0xc6, sse, Ib, n66);
-    set(0xc7, ModRM | Group); // group 9: CMPXCHG8B/16B, RDRAND, RDSEED, VMX
+    set(0xc7, ModRM | Group | Lockable); // group 9: CMPXCHG8B/16B, RDRAND, RDSEED, VMX
     for (unsigned op = 0xc8; op < 0xd0; ++op)
         set(op, 0); // BSWAP
     set(0xd0, sse, None, pfx_66 | pfx_f2);
@@ -293,27 +295,27 @@ constexpr PrefixedMap make_0f38() {
         for (unsigned op = lo; op <= hi; ++op)
             m.prefixes[op] |= pfx;
     };
-    add(0x00, 0x0b, pfx_none | pfx_66); // SSSE3 (MMX and XMM forms)
-    add(0x1c, 0x1e, pfx_none | pfx_66); // PABS*
-    add(0x10, 0x10, pfx_66);            // SSE4.1 PBLENDVB
-    add(0x14, 0x15, pfx_66);            // BLENDVPS/PD
-    add(0x17, 0x17, pfx_66);            // PTEST
-    add(0x20, 0x25, pfx_66);            // PMOVSX*
-    add(0x28, 0x2b, pfx_66);            // PMULDQ PCMPEQQ MOVNTDQA PACKUSDW
-    add(0x30, 0x35, pfx_66);            // PMOVZX*
-    add(0x37, 0x41, pfx_66);            // PCMPGTQ .. PHMINPOSUW
-    add(0x80, 0x82, pfx_66);            // INVEPT INVVPID INVPCID
-    add(0xc8, 0xcd, pfx_none);          // SHA
-    add(0xcf, 0xcf, pfx_66);            // GF2P8MULB
-    add(0xdb, 0xdf, pfx_66);            // AES
+    add(0x00, 0x0b, pfx_none | pfx_66);          // SSSE3 (MMX and XMM forms)
+    add(0x1c, 0x1e, pfx_none | pfx_66);          // PABS*
+    add(0x10, 0x10, pfx_66);                     // SSE4.1 PBLENDVB
+    add(0x14, 0x15, pfx_66);                     // BLENDVPS/PD
+    add(0x17, 0x17, pfx_66);                     // PTEST
+    add(0x20, 0x25, pfx_66);                     // PMOVSX*
+    add(0x28, 0x2b, pfx_66);                     // PMULDQ PCMPEQQ MOVNTDQA PACKUSDW
+    add(0x30, 0x35, pfx_66);                     // PMOVZX*
+    add(0x37, 0x41, pfx_66);                     // PCMPGTQ .. PHMINPOSUW
+    add(0x80, 0x82, pfx_66);                     // INVEPT INVVPID INVPCID
+    add(0xc8, 0xcd, pfx_none);                   // SHA
+    add(0xcf, 0xcf, pfx_66);                     // GF2P8MULB
+    add(0xdb, 0xdf, pfx_66);                     // AES
     add(0xf0, 0xf1, pfx_none | pfx_66 | pfx_f2); // MOVBE, CRC32
-    add(0xf5, 0xf5, pfx_66);                      // WRUSS
-    add(0xf6, 0xf6, pfx_none | pfx_66 | pfx_f3);  // WRSS, ADCX, ADOX
-    add(0xf8, 0xf8, pfx_66 | pfx_f3 | pfx_f2);    // MOVDIR64B ENQCMDS ENQCMD
-    add(0xf9, 0xf9, pfx_none);                    // MOVDIRI
-    add(0xd8, 0xd8, pfx_f3);                      // Key Locker AESENC/DECWIDE*KL
-    add(0xdc, 0xdf, pfx_f3);                      // Key Locker AESENC/DEC*KL
-    add(0xfa, 0xfb, pfx_f3);                      // ENCODEKEY128/256
+    add(0xf5, 0xf5, pfx_66);                     // WRUSS
+    add(0xf6, 0xf6, pfx_none | pfx_66 | pfx_f3); // WRSS, ADCX, ADOX
+    add(0xf8, 0xf8, pfx_66 | pfx_f3 | pfx_f2);   // MOVDIR64B ENQCMDS ENQCMD
+    add(0xf9, 0xf9, pfx_none);                   // MOVDIRI
+    add(0xd8, 0xd8, pfx_f3);                     // Key Locker AESENC/DECWIDE*KL
+    add(0xdc, 0xdf, pfx_f3);                     // Key Locker AESENC/DEC*KL
+    add(0xfa, 0xfb, pfx_f3);                     // ENCODEKEY128/256
     return m;
 }
 
@@ -324,7 +326,7 @@ constexpr PrefixedMap make_0f3a() {
         for (unsigned op = lo; op <= hi; ++op)
             m.prefixes[op] |= pfx;
     };
-    add(0x08, 0x0e, pfx_66);            // ROUND* BLEND* 
+    add(0x08, 0x0e, pfx_66);            // ROUND* BLEND*
     add(0x0f, 0x0f, pfx_none | pfx_66); // PALIGNR
     add(0x14, 0x17, pfx_66);            // PEXTR* EXTRACTPS
     add(0x20, 0x22, pfx_66);            // PINSR* INSERTPS

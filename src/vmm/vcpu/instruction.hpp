@@ -32,10 +32,10 @@ enum class CodeMode : u8 { Bits16, Bits32, Bits64 };
 
 enum class DecodeStatus : u8 {
     Ok,
-    InvalidOpcode,   // #UD: undefined opcode, opcode invalid in this mode, illegal LOCK, ...
-    TooLong,         // #GP(0): the instruction would exceed 15 bytes (SDM vol. 3 §? / vol. 2 §2.3.11)
-    NeedMoreBytes,   // the byte span ended before the instruction did (and before byte 15): the caller
-                     // fetches more (next page) and decodes again, or raises the fetch's #PF/#GP
+    InvalidOpcode, // #UD: undefined opcode, opcode invalid in this mode, illegal LOCK, ...
+    TooLong,       // #GP(0): the instruction would exceed 15 bytes (SDM vol. 3 §? / vol. 2 §2.3.11)
+    NeedMoreBytes, // the byte span ended before the instruction did (and before byte 15): the caller
+                   // fetches more (next page) and decodes again, or raises the fetch's #PF/#GP
 };
 
 enum class OpcodeMap : u8 {
@@ -79,19 +79,19 @@ enum class ImmediateKind : u8 {
 
 // Properties of the opcode (from the decoder's tables) and of this decoding of it.
 namespace OpcodeFlags {
-constexpr u16 ModRM = 1 << 0;         // a ModRM byte follows the opcode
-constexpr u16 Lockable = 1 << 1;      // LOCK is allowed (with a memory destination, SDM vol. 2 "LOCK")
-constexpr u16 Invalid64 = 1 << 2;     // #UD in 64-bit mode
-constexpr u16 Default64 = 1 << 3;     // 64-bit mode: operand size 64 by default, 66 gives 16 (PUSH/POP..)
-constexpr u16 Force64 = 1 << 4;       // 64-bit mode: operand size always 64 (near JMP/CALL/Jcc/RET; Intel)
-constexpr u16 ByteOperand = 1 << 5;   // the 'b' form: operand size 1 (e.g. 00 ADD Eb,Gb) – see operand_size
-constexpr u16 NotEmulated = 1 << 6;   // valid encoding, no semantics in RealVM (SSE/AVX/x87 state ...)
-constexpr u16 RegisterOnly = 1 << 7;  // needs ModRM.mod == 3 (e.g. MOV CRn 0F20-23 ignore mod)
-constexpr u16 MemoryOnly = 1 << 8;    // needs ModRM.mod != 3, else #UD (LEA, LDS, LGDT.., BOUND, CMPXCHG8B)
-constexpr u16 Group = 1 << 9;         // the operation is selected by ModRM.reg
-constexpr u16 StringOp = 1 << 10;     // MOVS/CMPS/STOS/LODS/SCAS/INS/OUTS: REP prefixes apply
-constexpr u16 Relative = 1 << 11;     // the immediate is a branch displacement from the next instruction
-constexpr u16 Only64 = 1 << 12;       // valid only in 64-bit mode (MOVSXD as 63 /r, SWAPGS, SYSCALL on Intel)
+constexpr u16 ModRM = 1 << 0;        // a ModRM byte follows the opcode
+constexpr u16 Lockable = 1 << 1;     // LOCK is allowed (with a memory destination, SDM vol. 2 "LOCK")
+constexpr u16 Invalid64 = 1 << 2;    // #UD in 64-bit mode
+constexpr u16 Default64 = 1 << 3;    // 64-bit mode: operand size 64 by default, 66 gives 16 (PUSH/POP..)
+constexpr u16 Force64 = 1 << 4;      // 64-bit mode: operand size always 64 (near JMP/CALL/Jcc/RET; Intel)
+constexpr u16 ByteOperand = 1 << 5;  // the 'b' form: operand size 1 (e.g. 00 ADD Eb,Gb) – see operand_size
+constexpr u16 NotEmulated = 1 << 6;  // valid encoding, no semantics in RealVM (SSE/AVX/x87 state ...)
+constexpr u16 RegisterOnly = 1 << 7; // needs ModRM.mod == 3 (e.g. MOV CRn 0F20-23 ignore mod)
+constexpr u16 MemoryOnly = 1 << 8;   // needs ModRM.mod != 3, else #UD (LEA, LDS, LGDT.., BOUND, CMPXCHG8B)
+constexpr u16 Group = 1 << 9;        // the operation is selected by ModRM.reg
+constexpr u16 StringOp = 1 << 10;    // MOVS/CMPS/STOS/LODS/SCAS/INS/OUTS: REP prefixes apply
+constexpr u16 Relative = 1 << 11;    // the immediate is a branch displacement from the next instruction
+constexpr u16 Only64 = 1 << 12;      // valid only in 64-bit mode (MOVSXD as 63 /r, SWAPGS, SYSCALL on Intel)
 } // namespace OpcodeFlags
 
 struct Instruction {
@@ -109,9 +109,9 @@ struct Instruction {
     u8 operand_size = 2; // effective operand size in bytes: 1 (byte forms), 2, 4 or 8
     u8 address_size = 2; // effective address size in bytes: 2, 4 or 8
 
-    Segment segment = Segment::None; // segment override prefix (64-bit mode: ES/CS/SS/DS recorded as None)
-    RepPrefix rep = RepPrefix::None; // the last of F2/F3 (also the mandatory prefix of SSE forms)
-    bool lock = false;               // F0 present (validated: LOCK is legal here)
+    Segment segment = Segment::None;  // segment override prefix (64-bit mode: ES/CS/SS/DS recorded as None)
+    RepPrefix rep = RepPrefix::None;  // the last of F2/F3 (also the mandatory prefix of SSE forms)
+    bool lock = false;                // F0 present (validated: LOCK is legal here)
     bool operand_size_prefix = false; // 66 present
     bool address_size_prefix = false; // 67 present
     u8 rex = 0;                       // the REX byte (0x40-0x4F) if one applies, else 0
@@ -162,8 +162,7 @@ struct Instruction {
 
     // The segment a memory operand uses: the override, else SS for rBP/rSP-based forms, else DS.
     constexpr Segment effective_segment() const {
-        if (segment != Segment::None)
-            return segment;
+        if (segment != Segment::None) return segment;
         return (base == 4 || base == 5) ? Segment::Ss : Segment::Ds;
     }
 };
