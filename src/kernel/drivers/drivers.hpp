@@ -1,5 +1,8 @@
-// The monitor's device drivers as a whole: bring-up at boot and their part of the boot report.
+// The monitor's device drivers as a whole: bring-up at boot, their part of the boot report, and their
+// debug options.
 #pragma once
+
+#include <string_view>
 
 #include "base/sink.hpp"
 
@@ -11,5 +14,11 @@ void init_all();
 
 // The drivers' lines of the boot report (pci, disk, keyboard, vga, acpi).
 void report(Sink& out);
+
+// Debug options of the drivers, written `debug=NAME` on the monitor's command line
+// (briefs/monitor-protocol.md): `ata-selftest` runs the ATA write/read-back test on a scratch disk.
+bool is_debug_option(std::string_view name);
+// Runs every drivers' `debug=NAME` option found in `command_line`, after the boot report.
+void run_debug_options(std::string_view command_line, Sink& out);
 
 } // namespace realvm::kernel::drivers
