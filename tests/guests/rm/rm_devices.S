@@ -316,23 +316,6 @@ test_rtc:
     PRINTLN "rtc: date valid bcd"
 4:  ret
 
-/* CF set unless both nibbles of AL are decimal digits. */
-bcd_valid:
-    push ax
-    mov ah, al
-    and al, 0x0f
-    cmp al, 9
-    ja 1f
-    shr ah, 4
-    cmp ah, 9
-    ja 1f
-    pop ax
-    clc
-    ret
-1:  pop ax
-    stc
-    ret
-
     .section .rodata
 /* index, min (BCD), max (BCD) */
 rtc_fields:

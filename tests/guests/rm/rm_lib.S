@@ -142,6 +142,24 @@ newline:
     pop ax
     ret
 
+/* CF set unless both nibbles of AL are decimal digits (a valid packed-BCD byte). */
+    .global bcd_valid
+bcd_valid:
+    push ax
+    mov ah, al
+    and al, 0x0f
+    cmp al, 9
+    ja 1f
+    shr ah, 4
+    cmp ah, 9
+    ja 1f
+    pop ax
+    clc
+    ret
+1:  pop ax
+    stc
+    ret
+
 /* The last line and the exit: QEMU's isa-debug-exit (and RealVM's port 0xF4 model) stops the machine
    with status (value << 1) | 1. */
     .global finish
