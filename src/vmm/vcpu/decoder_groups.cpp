@@ -46,21 +46,26 @@ bool x87(const Instruction& in) {
     }
 }
 
-// 0F 01 register forms (table A-6 group 7 with mod = 11B), by ModRM byte C0..FF and mandatory prefix.
-// AMD's SVM and later AMD additions (D8-DF, F8-FF) ignore 66/F2/F3 except where a prefix selects another
-// instruction (SNP's PVALIDATE/PSMASH/RMPADJUST/RMPUPDATE); Intel's take none (APM vol. 3, SDM vol. 2).
+// 0F 01 register forms (table A-6 group 7 with mod = 11B), by ModRM byte C0..FF and mandatory prefix
+// (SDM vol. 2 and AMD APM vol. 3 per instruction). SMSW/LMSW, AMD SVM (D8-DF), RDTSCP, CLZERO, RDPRU and
+// SWAPGS ignore 66/F2/F3; the others are defined only without a prefix or with the one that names them.
 bool group7_register(const Instruction& in) {
     u8 m = in.modrm;
-    if ((m >= 0xe0 && m <= 0xe7) || (m >= 0xf0 && m <= 0xf7))
-        return true;                         // SMSW r, LMSW r: prefixes do not select another instruction
-    if (m >= 0xd8 && m <= 0xdf) return true; // VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT INVLPGA
-    if (m >= 0xf8) {
-        if (m == 0xf8) return in.mode == CodeMode::Bits64; // SWAPGS
-        return true; // RDTSCP MONITORX MWAITX CLZERO RDPRU INVLPGB/RMPADJUST.. TLBSYNC/PVALIDATE/PSMASH
+    bool is64 = in.mode == CodeMode::Bits64;
+    if ((m >= 0xd8 && m <= 0xe7) || (m >= 0xf0 && m <= 0xf7) || m == 0xf9 || m == 0xfc || m == 0xfd)
+        return true;
+    if (m == 0xf8) return is64; // SWAPGS
+    switch (in.rep) {
+    case RepPrefix::Rep:
+        if (m == 0xe8 || m == 0xea || m == 0xfa) return true;                // SETSSBSY SAVEPREVSSP MCOMMIT
+        return is64 && ((m >= 0xec && m <= 0xef) || m == 0xfe || m == 0xff); // UINTR; RMPADJUST PSMASH
+    case RepPrefix::Repne:
+        if (m == 0xe8 || m == 0xe9 || m == 0xff) return true; // XSUSLDTRK XRESLDTRK PVALIDATE
+        return is64 && m == 0xfe;                             // RMPUPDATE
+    case RepPrefix::None: break;
     }
-    if (in.rep == RepPrefix::Rep) return m == 0xe8 || m == 0xea;   // SETSSBSY SAVEPREVSSP
-    if (in.rep == RepPrefix::Repne) return m == 0xe8 || m == 0xe9; // XSUSLDTRK XRESLDTRK
-    if (in.operand_size_prefix) return m >= 0xcc && m <= 0xcf;     // TDX: TDCALL SEAMRET SEAMOPS SEAMCALL
+    if (in.operand_size_prefix)
+        return m == 0xcc || (is64 && m >= 0xcd && m <= 0xcf); // TDCALL; SEAMRET SEAMOPS SEAMCALL
     switch (m) {
     case 0xc0:
     case 0xc1:
@@ -82,6 +87,10 @@ bool group7_register(const Instruction& in) {
     case 0xe8: // SERIALIZE
     case 0xee:
     case 0xef: // RDPKRU WRPKRU
+    case 0xfa:
+    case 0xfb:
+    case 0xfe:
+    case 0xff: // MONITORX MWAITX INVLPGB TLBSYNC
         return true;
     default: return false;
     }
@@ -205,8 +214,9 @@ bool resolve_form(Instruction& in) {
             return reg == 7 && in.rep == RepPrefix::None && !in.operand_size_prefix; // VMPTRST
         }
         in.flags &= static_cast<u16>(~Lockable);
-        if (in.rep == RepPrefix::Rep) return reg == 7;              // RDPID
-        return in.rep == RepPrefix::None && (reg == 6 || reg == 7); // RDRAND RDSEED
+        if (in.rep == RepPrefix::Rep)
+            return reg == 7 || (reg == 6 && in.mode == CodeMode::Bits64); // RDPID, SENDUIPI
+        return in.rep == RepPrefix::None && (reg == 6 || reg == 7);       // RDRAND RDSEED
     case op(OpcodeMap::Map0F38, 0xf0):
     case op(OpcodeMap::Map0F38, 0xf1):
         return memory || in.rep == RepPrefix::Repne; // MOVBE needs memory; CRC32 does not
@@ -217,8 +227,9 @@ bool resolve_form(Instruction& in) {
     case op(OpcodeMap::Map0F38, 0xf8):
     case op(OpcodeMap::Map0F38, 0xf9):
         return memory; // INVEPT INVVPID INVPCID, WRUSS, MOVDIR64B/ENQCMD, MOVDIRI
-    case op(OpcodeMap::Map0F38, 0x2a):
-        return memory; // MOVNTDQA
+    case op(OpcodeMap::Map0F38, 0x2a): return memory; // MOVNTDQA
+    case op(OpcodeMap::Map0F3A, 0xf0):
+        return in.modrm == 0xc0; // HRESET imm8 (implicit EAX)
     // Key Locker (F3 forms): AESENC/DECWIDE*KL (D8 /0-/3) and AESENC/DEC*KL (DC-DF) take a memory
     // handle; F3 0F 38 DC with a register is LOADIWKEY.
     case op(OpcodeMap::Map0F38, 0xd8): return in.rep != RepPrefix::Rep || (memory && reg < 4);
@@ -230,7 +241,8 @@ bool resolve_form(Instruction& in) {
     case op(OpcodeMap::Map0F38, 0xfb): return !memory; // ENCODEKEY
     case op(two, 0xa6): return in.modrm == 0xc0 || in.modrm == 0xc8 || in.modrm == 0xd0;
     case op(two, 0xa7): // XSTORE (C0), REP XCRYPTECB/CBC/CTR/CFB/OFB (C8-E8)
-        return in.modrm == 0xc0 || ((in.modrm & 7) == 0 && in.modrm <= 0xe8 && in.rep == RepPrefix::Rep);
+        if (in.modrm == 0xc0) return in.rep != RepPrefix::Repne;
+        return (in.modrm & 7) == 0 && in.modrm <= 0xe8 && in.rep == RepPrefix::Rep;
     case op(OpcodeMap::Map0F38, 0xf6):
         return memory || in.rep == RepPrefix::Rep || in.operand_size_prefix; // WRSS needs memory
     default: return true;

@@ -336,6 +336,7 @@ constexpr PrefixedMap make_0f3a() {
     add(0xcc, 0xcc, pfx_none);          // SHA1RNDS4
     add(0xce, 0xcf, pfx_66);            // GF2P8AFFINE*
     add(0xdf, 0xdf, pfx_66);            // AESKEYGENASSIST
+    add(0xf0, 0xf0, pfx_f3);            // HRESET (F3 0F 3A F0 C0 ib)
     return m;
 }
 } // namespace detail
