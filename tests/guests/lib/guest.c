@@ -197,6 +197,8 @@ void fault_report(const char* name)
         print(" cr2 %lx", last_fault.cr2);
     if (last_fault.ip == fault_insn)
         print(" ip insn");
+    else if (last_fault.vector == 14 && last_fault.ip == last_fault.cr2)
+        print(" ip cr2");
     else
         print(" ip insn+%lx", last_fault.ip - fault_insn);
     print("\n");
