@@ -68,8 +68,52 @@ isr_common:
     add esp, 8                  /* vector and error code */
     iret
 
+/* void run_user(void (*fn)(void), uptr eflags): runs fn at CPL 3 through IRET (SDM Vol. 3A §6.12.1:
+   the inter-privilege frame SS, ESP, EFLAGS, CS, EIP) on the user stack; fn returns into user_exit,
+   whose INT 80h with EAX = 0 brings the kernel back to user_return. */
+    .global run_user
+run_user:
+    push ebp
+    push ebx
+    push esi
+    push edi
+    mov [user_return_esp], esp
+    mov eax, [esp + 20]
+    mov ecx, [esp + 24]
+    mov dword ptr [user_stack_top - 4], offset user_exit
+    push 0x23                   /* SS = SEL_UDATA */
+    push offset user_stack_top - 4
+    push ecx
+    push 0x1b                   /* CS = SEL_UCODE32 */
+    push eax
+    mov dx, 0x23
+    mov ds, dx
+    mov es, dx
+    iret
+
+    .global user_exit
+user_exit:
+    xor eax, eax
+    int 0x80
+1:  jmp 1b
+
+/* Reached at CPL 0 on the trap stack when exception_dispatch handles the exit call. */
+    .global user_return
+user_return:
+    mov esp, [user_return_esp]
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    pop edi
+    pop esi
+    pop ebx
+    pop ebp
+    ret
+
     .bss
     .balign 16
+user_return_esp:
+    .skip 16
     .skip 16384
     .global kernel_stack_top
 kernel_stack_top:

@@ -151,7 +151,7 @@ _Noreturn void finish(void)
 
 /* ---- Expected faults ---- */
 volatile struct fault last_fault = {.vector = -1};
-volatile uptr fault_resume, fault_insn;
+volatile uptr fault_resume, fault_insn, fault_cr2_expected;
 vector_handler vector_handlers[256];
 volatile u32 irq_count[16];
 
@@ -193,11 +193,15 @@ void fault_report(const char* name)
     print("%s: %s", name, vector_name(last_fault.vector));
     if (has_error_code(last_fault.vector))
         print(" err %lx", last_fault.error);
-    if (last_fault.vector == 14)
+    if (last_fault.vector == 14 && fault_cr2_expected) {
+        print(" cr2 %s", last_fault.cr2 == fault_cr2_expected ? "ok" : "wrong");
+        if (last_fault.cr2 != fault_cr2_expected)
+            fail("%s: cr2 %lx, expected %lx", name, last_fault.cr2, fault_cr2_expected);
+    } else if (last_fault.vector == 14)
         print(" cr2 %lx", last_fault.cr2);
     if (last_fault.ip == fault_insn)
         print(" ip insn");
-    else if (last_fault.vector == 14 && last_fault.ip == last_fault.cr2)
+    else if (last_fault.vector == 14 && last_fault.ip == last_fault.cr2 && last_fault.cr2)
         print(" ip cr2");
     else
         print(" ip insn+%lx", last_fault.ip - fault_insn);
@@ -218,6 +222,15 @@ bool fault_expect(const char* name, int vector, uptr error)
 void exception_dispatch(struct frame* f)
 {
     int vector = (int)f->vector;
+    if (vector == 0x80 && f->ax == SYS_EXIT && (f->cs & 3) == 3) {
+        f->ip = (uptr)user_return; /* IRET to CPL 0: user_return takes back the kernel stack */
+        f->cs = SEL_KCODE;
+#ifdef __x86_64__
+        f->ss = SEL_KDATA;
+        f->sp = (uptr)trap_stack_top;
+#endif
+        return;
+    }
     if (vector_handlers[vector]) {
         vector_handlers[vector](f);
         return;
@@ -243,6 +256,13 @@ void exception_dispatch(struct frame* f)
     }
     fail("unexpected %s err %lx at %lx cs %lx", vector_name(vector), f->error, f->ip, f->cs);
     finish();
+}
+
+void iomap_allow_console(void)
+{
+    for (u16 port = COM1; port < COM1 + 8; port++)
+        iomap_set(port, true);
+    iomap_set(DEBUG_EXIT_PORT, true);
 }
 
 /* ---- 8259A and 8254 ---- */

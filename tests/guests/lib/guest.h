@@ -51,6 +51,7 @@ enum {
     GDT_ENTRIES = 16,
 };
 extern u64 gdt[GDT_ENTRIES];
+extern u64 idt[];
 void gdt_reload(void);
 
 /* ---- Interrupts and exceptions ---- */
@@ -80,6 +81,9 @@ struct fault {
 };
 extern volatile struct fault last_fault;
 extern volatile uptr fault_resume, fault_insn;
+/* When non-zero, fault_report checks CR2 against it and prints "cr2 ok" instead of the address (for
+   addresses that move when the guest is relinked). */
+extern volatile uptr fault_cr2_expected;
 
 #ifdef __x86_64__
 #define TRY_PROLOGUE \
@@ -185,6 +189,21 @@ struct __attribute__((packed)) tss {
 };
 #endif
 extern struct tss tss;
+
+/* ---- User mode ---- */
+/* Runs fn at CPL 3 with these flags on user_stack_top; returns when fn returns (or calls sys_exit). */
+void run_user(void (*fn)(void), uptr flags);
+enum { SYS_EXIT = 0 }; /* INT 80h, EAX = 0: leave user mode (the gate has DPL 3) */
+void user_return(void);
+/* Lets CPL 3 reach COM1 and the exit port through the TSS I/O bitmap, so user code can print. */
+void iomap_allow_console(void);
+static inline void iomap_set(u16 port, bool allowed)
+{
+    if (allowed)
+        tss.iomap[port / 8] &= (u8)~(1u << (port % 8));
+    else
+        tss.iomap[port / 8] |= (u8)(1u << (port % 8));
+}
 
 /* ---- Stacks and the entry ---- */
 void guest_main(void);

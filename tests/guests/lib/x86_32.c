@@ -4,7 +4,7 @@
 
 u64 gdt[GDT_ENTRIES];
 struct tss tss __attribute__((aligned(128)));
-static u64 idt[256] __attribute__((aligned(8)));
+u64 idt[256] __attribute__((aligned(8)));
 extern u8 isr_stubs[];
 void gdt_load(const void* gdtr);
 
@@ -64,6 +64,7 @@ void arch_init(void)
     asm volatile("ltr %0" ::"r"((u16)SEL_TSS));
     for (int v = 0; v < 256; v++)
         idt_set_gate(v, GATE_INTERRUPT, 0, 0);
+    idt_set_gate(0x80, GATE_INTERRUPT, 3, 0); /* the system call gate, reachable from CPL 3 */
     idt_load_limit(sizeof(idt) - 1);
     pic_remap(0x20, 0x28);
 }
