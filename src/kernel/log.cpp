@@ -8,8 +8,12 @@ namespace realvm::kernel {
 Sink& console() { return com1(); }
 
 // The launcher recognises the "RealVM panic:" prefix and exits non-zero (tools/realvm).
+// A panic while panicking (a fault in the console, say) stops at once instead of recursing.
 void panic_message(std::string_view message) {
     arch::cli();
+    static bool panicking = false;
+    if (panicking) arch::halt_forever();
+    panicking = true;
     log("\nRealVM panic: {}\nRealVM halted.\n", message);
     arch::halt_forever();
 }

@@ -1,8 +1,20 @@
 // monitor_main: the first C++ code, called by boot.S in long mode at the monitor's high address.
+// Bring-up is an ordered list of init steps, then the boot report, then whatever runs the machine.
 #include "arch/x86_64/cpu.hpp"
+#include "kernel/boot_info.hpp"
+#include "kernel/boot_options.hpp"
+#include "kernel/cpu_features.hpp"
 #include "kernel/drivers/drivers.hpp"
 #include "kernel/drivers/serial.hpp"
+#include "kernel/interrupts.hpp"
 #include "kernel/log.hpp"
+#include "kernel/memory_check.hpp"
+#include "kernel/memory_report.hpp"
+#include "kernel/paging.hpp"
+#include "kernel/per_cpu.hpp"
+#include "kernel/physical_memory.hpp"
+#include "kernel/power.hpp"
+#include "kernel/timer.hpp"
 
 namespace realvm::kernel {
 void run_global_constructors();
@@ -14,8 +26,35 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
     kernel::com1().init();
     kernel::run_global_constructors();
     kernel::log("RealVM {} monitor\n", REALVM_VERSION);
-    kernel::log("multiboot magic {:x} info {:x}\n", multiboot_magic, multiboot_info);
-    kernel::drivers::init_all();             // PCI, disks, keyboard, VGA, ACPI (src/kernel/drivers)
+    kernel::init_boot_cpu(); // GDT, TSS, IDT, per-CPU: from here on a fault prints a dump
+
+    static kernel::BootInfo boot;
+    if (const auto error = kernel::parse_multiboot(multiboot_magic, multiboot_info, boot))
+        kernel::panic("{}", *error);
+    const kernel::BootOptions options =
+        kernel::parse_boot_options(boot.command_line.view(), [](std::string_view word) {
+            return word.starts_with("debug=") && kernel::drivers::is_debug_option(word.substr(6));
+        });
+    kernel::detect_cpu_features();
+
+    kernel::physical_memory().init(boot);
+    kernel::init_paging(boot);
+    kernel::init_interrupts();
+    kernel::init_timer();
+    arch::sti();
+    kernel::drivers::init_all(); // PCI, disks, keyboard, VGA, ACPI (src/kernel/drivers)
+
+    kernel::report_cpu_features();
+    kernel::report_boot_info(boot);
+    kernel::physical_memory().report();
+    kernel::report_paging();
+    kernel::report_timer();
+    kernel::check_memory_services();
     kernel::drivers::report(kernel::console());
-    arch::halt_forever();
+    kernel::report_memory();
+
+    if (options.debug_fault) kernel::take_deliberate_fault();
+    if (options.debug_double_fault) kernel::take_deliberate_double_fault();
+    kernel::drivers::run_debug_options(boot.command_line.view(), kernel::console());
+    kernel::power_off();
 }

@@ -1,4 +1,6 @@
 // What the compiler expects from a C++ runtime, for a freestanding kernel without exceptions or RTTI.
+#include <new>
+
 #include "base/types.hpp"
 #include "kernel/log.hpp"
 
@@ -22,7 +24,8 @@ void* memmove(void* dst, const void* src, usize n) {
     auto* d = static_cast<unsigned char*>(dst);
     const auto* s = static_cast<const unsigned char*>(src);
     if (d <= s || d >= s + n) return memcpy(dst, src, n);
-    for (usize i = n; i-- > 0;) d[i] = s[i];
+    for (usize i = n; i-- > 0;)
+        d[i] = s[i];
     return dst;
 }
 
@@ -43,7 +46,8 @@ void* memchr(const void* p, int c, usize n) {
 
 usize strlen(const char* s) {
     usize n = 0;
-    while (s[n]) ++n;
+    while (s[n])
+        ++n;
     return n;
 }
 
@@ -55,6 +59,7 @@ void* __dso_handle = nullptr;
 
 // libstdc++ header code calls these where a hosted build would throw.
 namespace std {
+const nothrow_t nothrow{}; // the tag of `new (std::nothrow) T`, defined by the library in hosted builds
 [[noreturn]] void __throw_out_of_range_fmt(const char*, ...) { realvm::kernel::panic("out of range"); }
 [[noreturn]] void __throw_out_of_range(const char*) { realvm::kernel::panic("out of range"); }
 [[noreturn]] void __throw_length_error(const char*) { realvm::kernel::panic("length error"); }
@@ -69,6 +74,7 @@ extern "C" void (*monitor_init_array_end[])();
 
 namespace realvm::kernel {
 void run_global_constructors() {
-    for (auto* f = monitor_init_array_start; f != monitor_init_array_end; ++f) (*f)();
+    for (auto* f = monitor_init_array_start; f != monitor_init_array_end; ++f)
+        (*f)();
 }
 } // namespace realvm::kernel

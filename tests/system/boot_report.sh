@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Boots the monitor without options: the boot report appears and the machine powers itself off
+# (QEMU exits 0) within 60 s.
+set -euo pipefail
+source "$(dirname "$0")/qemu_boot.inc"
+
+boot_monitor 60 ""
+echo "$OUTPUT" | sed 's/^/  | /'
+expect "banner" '^RealVM [0-9.]+ monitor'
+expect "CPU line" '^CPU: .* family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping [0-9]+'
+expect "CPU features line" '^CPU features: UMIP (yes|no) PCID (yes|no) NX (yes|no) SMEP (yes|no) SMAP (yes|no) FSGSBASE (yes|no) LA57 (yes|no) CPUID-faulting (yes|no) SVM (yes|no) VMX (yes|no)'
+expect "memory map" '^Memory map \([0-9]+ entries\)'
+expect "memory map entry for RAM above 1 MiB" '^  0000000000100000-[0-9a-f]{16} +[0-9]+ KiB available'
+expect "physical memory" '^Physical memory: [0-9]+ MiB usable'
+expect "monitor image taken" 'taken 0000000000100000-[0-9a-f]+ monitor image'
+expect "paging (no identity map, NX on)" '^Paging: [0-9]+ MiB direct-mapped .* NX on'
+expect "timer ticking" '^Timer: PIT channel 0 at 1000 Hz on IRQ 0, [0-9]+ ticks'
+expect "VM-sized partition allocated" '^Memory check: [0-9]+ MiB partition at [0-9a-f]+ allocated, written, freed'
+expect "impossible partition refused with a message" 'partition is refused: largest free 2 MiB-aligned block is [0-9]+ MiB'
+expect "image size" '^Monitor image: [0-9]+ KiB \(text [0-9]+ KiB, rodata [0-9]+ KiB, data [0-9]+ KiB, bss [0-9]+ KiB\)'
+expect "monitor memory use" '^Monitor memory: [0-9]+ KiB'
+expect "free memory" '^Free memory: [0-9]+ MiB of [0-9]+ MiB RAM'
+expect "power-off marker" '^RealVM: powering off'
+if grep -q 'RealVM panic:' <<<"$OUTPUT"; then echo "FAIL no panic expected"; FAILED=1; else echo "ok   no panic"; fi
+if [ "$STATUS" -eq 0 ]; then echo "ok   QEMU exited by itself with status 0"; else
+    echo "FAIL QEMU exit status $STATUS (124: killed by the 60 s timeout)"; FAILED=1; fi
+exit $FAILED
