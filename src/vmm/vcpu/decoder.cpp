@@ -133,7 +133,7 @@ class Decoder {
         case CodeMode::Bits32: size = in_.operand_size_prefix ? 2 : 4; break;
         case CodeMode::Bits64:
             if (in_.rex_w())
-                size = 8;
+                size = in_.has(NoRexW) ? 4 : 8; // REX.W beats 66; IN/OUT/INS/OUTS then stay 32-bit
             else if (in_.has(Force64))
                 size = 8;
             else if (in_.operand_size_prefix)
@@ -142,6 +142,7 @@ class Decoder {
                 size = in_.has(Default64) ? 8 : 4;
             break;
         }
+        if (in_.has(ModeSized)) size = in_.mode == CodeMode::Bits64 ? 8 : 4;
         in_.operand_size = size;
     }
 

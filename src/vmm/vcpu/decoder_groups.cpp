@@ -143,6 +143,8 @@ bool resolve_form(Instruction& in) {
     case op(two, 0x00): // SLDT STR LLDT LTR VERR VERW
         return reg < 6;
     case op(two, 0x01):
+        if (memory && reg < 4)
+            in.flags |= Force64; // SGDT SIDT LGDT LIDT: 10-byte operand in 64-bit mode, 66 ignored
         if (memory) return reg != 5 || in.rep == RepPrefix::Rep; // F3 /5: RSTORSSP
         return group7_register(in);
     case op(one, 0x8c): return reg < 6;             // MOV Ev, Sreg: ES CS SS DS FS GS

@@ -41,19 +41,19 @@ constexpr std::array<OpcodeInfo, 256> make_primary() {
     for (unsigned op = 0x40; op < 0x50; ++op)
         set(op, 0); // INC/DEC r (REX in 64-bit mode, handled as a prefix)
     for (unsigned op = 0x50; op < 0x60; ++op)
-        set(op, Default64);                    // PUSH/POP r
-    set(0x60, Invalid64);                      // PUSHA
-    set(0x61, Invalid64);                      // POPA
-    set(0x62, ModRM | MemoryOnly | Invalid64); // BOUND Gv, Ma (EVEX in 64-bit mode)
-    set(0x63, ModRM);                          // ARPL Ew, Gw; 64-bit mode: MOVSXD Gv, Ed
-    set(0x68, Default64, Iz);                  // PUSH Iz
-    set(0x69, ModRM, Iz);                      // IMUL Gv, Ev, Iz
-    set(0x6a, Default64, Ib);                  // PUSH Ib
-    set(0x6b, ModRM, Ib);                      // IMUL Gv, Ev, Ib
-    set(0x6c, StringOp | ByteOperand);         // INSB
-    set(0x6d, StringOp);
-    set(0x6e, StringOp | ByteOperand); // OUTSB
-    set(0x6f, StringOp);
+        set(op, Default64);                     // PUSH/POP r
+    set(0x60, Invalid64);                       // PUSHA
+    set(0x61, Invalid64);                       // POPA
+    set(0x62, ModRM | MemoryOnly | Invalid64);  // BOUND Gv, Ma (EVEX in 64-bit mode)
+    set(0x63, ModRM);                           // ARPL Ew, Gw; 64-bit mode: MOVSXD Gv, Ed
+    set(0x68, Default64, Iz);                   // PUSH Iz
+    set(0x69, ModRM, Iz);                       // IMUL Gv, Ev, Iz
+    set(0x6a, Default64, Ib);                   // PUSH Ib
+    set(0x6b, ModRM, Ib);                       // IMUL Gv, Ev, Ib
+    set(0x6c, StringOp | ByteOperand | NoRexW); // INSB
+    set(0x6d, StringOp | NoRexW);
+    set(0x6e, StringOp | ByteOperand | NoRexW); // OUTSB
+    set(0x6f, StringOp | NoRexW);
     for (unsigned op = 0x70; op < 0x80; ++op)
         set(op, Force64 | Relative, Ib); // Jcc rel8
     set(0x80, ModRM | Group | Lockable | ByteOperand, Ib);
@@ -122,18 +122,18 @@ constexpr std::array<OpcodeInfo, 256> make_primary() {
         set(op, ModRM | NotEmulated); // x87 escapes; validity of mod=3 forms in decoder.cpp
     for (unsigned op = 0xe0; op < 0xe4; ++op)
         set(op, Force64 | Relative, Ib); // LOOPNE LOOPE LOOP JrCXZ
-    set(0xe4, ByteOperand, Ib);          // IN AL, Ib
-    set(0xe5, 0, Ib);
-    set(0xe6, ByteOperand, Ib); // OUT Ib, AL
-    set(0xe7, 0, Ib);
+    set(0xe4, ByteOperand | NoRexW, Ib); // IN AL, Ib
+    set(0xe5, NoRexW, Ib);
+    set(0xe6, ByteOperand | NoRexW, Ib); // OUT Ib, AL
+    set(0xe7, NoRexW, Ib);
     set(0xe8, Force64 | Relative, Iz); // CALL rel
     set(0xe9, Force64 | Relative, Iz); // JMP rel
     set(0xea, Invalid64, Ap);          // JMPF ptr
     set(0xeb, Force64 | Relative, Ib); // JMP rel8
-    set(0xec, ByteOperand);            // IN AL, DX
-    set(0xed, 0);
-    set(0xee, ByteOperand); // OUT DX, AL
-    set(0xef, 0);
+    set(0xec, ByteOperand | NoRexW);   // IN AL, DX
+    set(0xed, NoRexW);
+    set(0xee, ByteOperand | NoRexW); // OUT DX, AL
+    set(0xef, NoRexW);
     set(0xf1, 0);                                             // INT1 (ICEBP)
     set(0xf4, 0);                                             // HLT
     set(0xf5, 0);                                             // CMC
@@ -178,7 +178,8 @@ constexpr std::array<OpcodeInfo, 256> make_0f() {
         set(op, ModRM | NotEmulated); // hint NOPs (and MPX/CET/CLDEMOTE reuses)
     set(0x1f, ModRM);                 // NOP Ev (the recommended multi-byte NOP)
     for (unsigned op = 0x20; op < 0x24; ++op)
-        set(op, ModRM | RegisterOnly); // MOV to/from CRn/DRn: mod is ignored (SDM MOV-Control Registers)
+        set(op, ModRM | RegisterOnly |
+                    ModeSized); // MOV to/from CRn/DRn: mod is ignored (SDM MOV-Control Registers)
     set(0x28, sse, None, n66);
     set(0x29, sse, None, n66);
     set(0x2a, sse);

@@ -91,7 +91,9 @@ constexpr u16 MemoryOnly = 1 << 8;   // needs ModRM.mod != 3, else #UD (LEA, LDS
 constexpr u16 Group = 1 << 9;        // the operation is selected by ModRM.reg
 constexpr u16 StringOp = 1 << 10;    // MOVS/CMPS/STOS/LODS/SCAS/INS/OUTS: REP prefixes apply
 constexpr u16 Relative = 1 << 11;    // the immediate is a branch displacement from the next instruction
-constexpr u16 Only64 = 1 << 12;      // valid only in 64-bit mode (MOVSXD as 63 /r, SWAPGS, SYSCALL on Intel)
+constexpr u16 ModeSized =
+    1 << 12;                    // operand size 4 outside 64-bit mode, 8 in it; 66/REX.W ignored (MOV CRn/DRn)
+constexpr u16 NoRexW = 1 << 13; // REX.W ignored: operand size at most 4 (IN, OUT, INS, OUTS)
 } // namespace OpcodeFlags
 
 struct Instruction {
