@@ -338,8 +338,11 @@ void run_file(const std::string& path, const Json& meta, const Options& opt, Fla
             exp_ram[u64(cell.array[0].number)] = u8(cell.array[1].number);
         for (auto& cell : final_->get("ram")->array)
             exp_ram[u64(cell.array[0].number)] = u8(cell.array[1].number);
+        // The pushed FLAGS lie at SS:SP+4 of the final state. Upstream's flag_address is one byte low for
+        // some tests with an odd SP, so the address is computed from the final registers.
         long long flag_address = -1;
-        if (const Json* e = t.get("exception")) flag_address = e->get("flag_address")->number;
+        if (t.get("exception"))
+            flag_address = (long long)((exp_regs["ss"] << 4) + ((exp_regs["sp"] + 4) & 0xffff));
 
         std::string diff;
         char buf[200];

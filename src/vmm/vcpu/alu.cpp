@@ -15,14 +15,17 @@ u64 shift(ShiftOp op, u64& rf, u64 value, unsigned count, unsigned size) {
     count &= size == 8 ? 63 : 31;
     value &= m;
     if (count == 0) return value;
-    u64 res = value;
-    u64 cf = 0, of = 0;
+    const u64 cf_in = rf & rflags::cf ? 1 : 0;
+    const u64 msb = bit(value, bits - 1), msb1 = bit(value, bits - 2);
+    // OF is defined for a count of 1 only. For larger counts, Intel cores (checked against the host CPU,
+    // tests/unit/vcpu/alu_host_test.cpp) set it as a 1-bit operation on the original operand would.
+    u64 res = value, cf = 0, of = 0;
     switch (op) {
     case ShiftOp::rol: {
         unsigned c = count % bits;
         res = c ? ((value << c) | (value >> (bits - c))) & m : value;
         cf = res & 1;
-        of = bit(res, bits - 1) ^ cf;
+        of = msb ^ msb1;
         set_flags(rf, rflags::cf | rflags::of, (cf ? rflags::cf : 0) | (of ? rflags::of : 0));
         return res;
     }
@@ -30,22 +33,17 @@ u64 shift(ShiftOp op, u64& rf, u64 value, unsigned count, unsigned size) {
         unsigned c = count % bits;
         res = c ? ((value >> c) | (value << (bits - c))) & m : value;
         cf = bit(res, bits - 1);
-        of = bit(res, bits - 1) ^ bit(res, bits - 2);
+        of = msb ^ (value & 1);
         set_flags(rf, rflags::cf | rflags::of, (cf ? rflags::cf : 0) | (of ? rflags::of : 0));
         return res;
     }
     case ShiftOp::rcl:
     case ShiftOp::rcr: {
-        // Rotate through CF: a (bits+1)-bit rotation. 8- and 16-bit counts are taken modulo 9 and 17.
+        // Rotate through CF: a (bits+1)-bit rotation; 8- and 16-bit counts are taken modulo 9 and 17. A
+        // rotation by a multiple of bits+1 changes nothing, flags included.
         unsigned c = count % (bits + 1);
-        if (c == 0) {
-            // The count was non-zero: OF is recomputed from the unchanged operand and CF.
-            u64 c0 = rf & rflags::cf ? 1 : 0;
-            of = op == ShiftOp::rcl ? bit(value, bits - 1) ^ c0 : bit(value, bits - 1) ^ bit(value, bits - 2);
-            set_flags(rf, rflags::of, of ? rflags::of : 0);
-            return value;
-        }
-        cf = rf & rflags::cf ? 1 : 0;
+        if (c == 0) return value;
+        cf = cf_in;
         for (unsigned i = 0; i < c; i++) {
             if (op == ShiftOp::rcl) {
                 u64 out = bit(res, bits - 1);
@@ -57,10 +55,7 @@ u64 shift(ShiftOp op, u64& rf, u64 value, unsigned count, unsigned size) {
                 cf = out;
             }
         }
-        if (op == ShiftOp::rcl)
-            of = bit(res, bits - 1) ^ cf;
-        else
-            of = bit(res, bits - 1) ^ bit(res, bits - 2);
+        of = op == ShiftOp::rcl ? msb ^ msb1 : msb ^ cf_in;
         set_flags(rf, rflags::cf | rflags::of, (cf ? rflags::cf : 0) | (of ? rflags::of : 0));
         return res;
     }
@@ -73,7 +68,7 @@ u64 shift(ShiftOp op, u64& rf, u64 value, unsigned count, unsigned size) {
             cf = 0;
             res = 0;
         }
-        of = bit(res, bits - 1) ^ cf;
+        of = msb ^ msb1;
         break;
     case ShiftOp::shr:
         if (count <= bits) {
@@ -83,13 +78,12 @@ u64 shift(ShiftOp op, u64& rf, u64 value, unsigned count, unsigned size) {
             cf = 0;
             res = 0;
         }
-        // OF: the original sign for a count of 1 (and, on Intel cores, for any count).
-        of = bit(value, bits - 1);
+        of = msb;
         break;
     case ShiftOp::sar: {
         u64 sv = sign_extend(value, size);
         unsigned c = count >= bits ? bits - 1 : count;
-        cf = count >= bits ? bit(value, bits - 1) : bit(sv, c - 1);
+        cf = count >= bits ? msb : bit(sv, c - 1);
         res = u64(i64(sv) >> c) & m;
         of = 0;
         break;

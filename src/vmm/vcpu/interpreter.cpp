@@ -160,6 +160,11 @@ bool Interpreter::fetch_and_decode(const CacheEntry*& out) {
         have += more;
         insn = decode(std::span<const u8>(bytes, have), code_mode_);
     }
+    // VEX/EVEX/XOP do not exist in real and virtual-8086 mode: C4/C5/62/8F there are LES/LDS/BOUND/POP,
+    // whose register forms raise #UD (SDM vol. 2 §2.3.2, "VEX ... #UD in real-address and V86 mode").
+    if (insn.status == DecodeStatus::Ok && insn.vex_kind != VexKind::None &&
+        (cpu_mode_ == CpuMode::real || cpu_mode_ == CpuMode::v86))
+        return raise_ud();
     switch (insn.status) {
     case DecodeStatus::Ok: break;
     case DecodeStatus::InvalidOpcode: return raise_ud();
