@@ -124,6 +124,9 @@ trap_stack_top:
     .global ist_stack_top
 ist_stack_top:
     .skip 16384
+    .global ist2_stack_top
+ist2_stack_top:
+    .skip 16384
     .global user_stack_top
 user_stack_top:
 

@@ -93,6 +93,9 @@ static void vprint(const char* fmt, va_list ap)
         case 'c':
             putc((char)va_arg(ap, int));
             break;
+        case '%':
+            putc('%');
+            break;
         case 'd': {
             int v = va_arg(ap, int);
             if (v < 0) {
@@ -242,8 +245,18 @@ void exception_dispatch(struct frame* f)
         outb(0x20, 0x20);
         return;
     }
+    if (fault_record(f))
+        return;
+    fail("unexpected %s err %lx at %lx cs %lx", vector_name(vector), f->error, f->ip, f->cs);
+    finish();
+}
+
+bool fault_record(struct frame* f)
+{
+    int vector = (int)f->vector;
     if (fault_resume) {
         last_fault.vector = vector;
+        last_fault.sp = f->sp;
         last_fault.error = f->error;
         last_fault.ip = f->ip;
         last_fault.cs = f->cs;
@@ -252,10 +265,9 @@ void exception_dispatch(struct frame* f)
         if (vector == 1)
             f->flags &= ~FLAGS_TF; /* a single-step test: stop stepping */
         fault_resume = 0;
-        return;
+        return true;
     }
-    fail("unexpected %s err %lx at %lx cs %lx", vector_name(vector), f->error, f->ip, f->cs);
-    finish();
+    return false;
 }
 
 void iomap_allow_console(void)

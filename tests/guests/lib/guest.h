@@ -208,4 +208,13 @@ static inline void iomap_set(u16 port, bool allowed)
 /* ---- Stacks and the entry ---- */
 void guest_main(void);
 void arch_init(void); /* GDT, IDT, TSS; called before guest_main */
-extern u8 kernel_stack_top[], trap_stack_top[], user_stack_top[], ist_stack_top[];
+extern u8 kernel_stack_top[], trap_stack_top[], user_stack_top[], ist_stack_top[], ist2_stack_top[];
+/* The fault path the runtime uses when no handler takes a vector: records into last_fault and resumes
+   at the TRY's label 1 (returns false if no TRY is active). */
+bool fault_record(struct frame* f);
+
+#ifdef __x86_64__
+/* 64-bit guests: arch_init's identity map of 0-1 GiB (U/S = 1); 4-KiB pages below 4 MiB. */
+extern volatile u64 lm_pml4[512], lm_pdpt[512], lm_pd[512];
+volatile u64* lm_pte(uptr address); /* the PTE of an address below 4 MiB */
+#endif
