@@ -21,6 +21,8 @@ BootOptions parse_boot_options(std::string_view line, IsKnownOption others_know)
             options.debug_fault = true;
         else if (word == "debug=double-fault")
             options.debug_double_fault = true;
+        else if (word == "debug=fixup")
+            options.debug_fixup = true;
         else if (others_know && others_know(word))
             continue;
         else

@@ -140,6 +140,20 @@ void take_deliberate_fault() {
     panic("debug=fault: the read of an unmapped address did not fault");
 }
 
+void check_fault_fixup() {
+    // A missing MSR raises #GP on hardware; QEMU's TCG returns 0 instead, so only report what happened.
+    constexpr u32 missing_msr = 0xDEADBEEF;
+    const std::optional<u64> msr = arch::rdmsr_safe(missing_msr);
+    log("RealVM: debug=fixup: RDMSR {:x} {}\n", missing_msr,
+        msr ? "returned without #GP" : "raised #GP, recovered");
+    constexpr u64 non_canonical = 0x8000000000000000, unmapped = 0xffff87ffdead0000;
+    if (arch::load_u8_safe(non_canonical)) panic("debug=fixup: a non-canonical read did not fault");
+    if (arch::load_u8_safe(unmapped)) panic("debug=fixup: a read of an unmapped page did not fault");
+    const std::optional<u8> mapped = arch::load_u8_safe(reinterpret_cast<u64>(&exception_depth));
+    if (!mapped) panic("debug=fixup: a read of mapped memory faulted");
+    log("RealVM: debug=fixup: #GP (non-canonical) and #PF (unmapped) recovered, mapped read ok\n");
+}
+
 void take_deliberate_double_fault() {
     log("RealVM: debug=double-fault: pushing onto an unmapped stack\n");
     asm volatile("movabs $0xffff87ffdead0000, %%rsp\n"

@@ -42,7 +42,7 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
     kernel::init_interrupts();
     kernel::init_timer();
     arch::sti();
-    kernel::drivers::init_all(); // PCI, disks, keyboard, VGA, ACPI (src/kernel/drivers)
+    kernel::drivers::init_all(boot.acpi_rsdp); // PCI, disks, keyboard, VGA, ACPI (src/kernel/drivers)
 
     kernel::report_cpu_features();
     kernel::report_boot_info(boot);
@@ -53,6 +53,7 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
     kernel::drivers::report(kernel::console());
     kernel::report_memory();
 
+    if (options.debug_fixup) kernel::check_fault_fixup();
     if (options.debug_fault) kernel::take_deliberate_fault();
     if (options.debug_double_fault) kernel::take_deliberate_double_fault();
     kernel::drivers::run_debug_options(boot.command_line.view(), kernel::console());

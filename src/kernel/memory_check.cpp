@@ -5,6 +5,7 @@
 #include "kernel/direct_map.hpp"
 #include "kernel/heap.hpp"
 #include "kernel/log.hpp"
+#include "kernel/paging.hpp"
 #include "kernel/physical_memory.hpp"
 
 namespace realvm::kernel {
@@ -64,11 +65,28 @@ void check_heap() {
         panic("memory check: heap blocks leaked by new/delete");
 }
 
+// MMIO below 4 GiB is mapped already (the LAPIC's default base, SDM vol. 3A, 11.4.1); above the RAM,
+// pages are mapped on demand. Nothing is read: there may be no device behind either address.
+void check_mmio() {
+    constexpr HostPhys lapic_default{0xFEE00000};
+    const u64 tables_before = paging_stats().table_pages;
+    if (map_mmio(lapic_default, page_size) != phys_to_virt(lapic_default) ||
+        paging_stats().table_pages != tables_before)
+        panic("memory check: the LAPIC page was not already mapped uncached");
+    const HostPhys high = physical_memory().highest_ram_end().align_up(GiB) + 4 * GiB;
+    if (is_mapped(phys_to_virt(high))) panic("memory check: {:x} is mapped before map_mmio", high);
+    map_mmio(high, 2 * page_size);
+    if (!is_mapped(phys_to_virt(high)) || !is_mapped(phys_to_virt(high + page_size)))
+        panic("memory check: map_mmio({:x}) did not map", high);
+    log("  map_mmio: {:x} (LAPIC) already uncached; {:x} mapped on demand\n", lapic_default, high);
+}
+
 } // namespace
 
 void check_memory_services() {
     check_partition();
     check_heap();
+    check_mmio();
 }
 
 } // namespace realvm::kernel

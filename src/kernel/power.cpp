@@ -24,7 +24,8 @@ void power_off() {
     arch::out16(0xB004, 0x2000);
     // The machine goes off a little after the write: give it ~10 ms (port 0x80 writes take about 1 us
     // each on PC chipsets) before calling it a failure.
-    for (unsigned i = 0; i < 10'000; ++i) arch::out8(0x80, 0);
+    for (unsigned i = 0; i < 10'000; ++i)
+        arch::out8(0x80, 0);
     log("RealVM: power-off failed; halting\n");
     arch::halt_forever();
 }

@@ -17,6 +17,7 @@ expect "paging (no identity map, NX on)" '^Paging: [0-9]+ MiB direct-mapped .* N
 expect "timer ticking" '^Timer: PIT channel 0 at 1000 Hz on IRQ 0, [0-9]+ ticks'
 expect "VM-sized partition allocated" '^Memory check: [0-9]+ MiB partition at [0-9a-f]+ allocated, written, freed'
 expect "impossible partition refused with a message" 'partition is refused: largest free 2 MiB-aligned block is [0-9]+ MiB'
+expect "MMIO mapping" '^  map_mmio: fee00000 \(LAPIC\) already uncached; [0-9a-f]+ mapped on demand'
 expect "image size" '^Monitor image: [0-9]+ KiB \(text [0-9]+ KiB, rodata [0-9]+ KiB, data [0-9]+ KiB, bss [0-9]+ KiB\)'
 expect "monitor memory use" '^Monitor memory: [0-9]+ KiB'
 expect "free memory" '^Free memory: [0-9]+ MiB of [0-9]+ MiB RAM'
@@ -24,4 +25,10 @@ expect "power-off marker" '^RealVM: powering off'
 if grep -q 'RealVM panic:' <<<"$OUTPUT"; then echo "FAIL no panic expected"; FAILED=1; else echo "ok   no panic"; fi
 if [ "$STATUS" -eq 0 ]; then echo "ok   QEMU exited by itself with status 0"; else
     echo "FAIL QEMU exit status $STATUS (124: killed by the 60 s timeout)"; FAILED=1; fi
+
+# The #GP/#PF fault fixups (RDMSR probes, safe reads) on a second, short boot.
+boot_monitor 60 "debug=fixup"
+expect "debug=fixup: faults recovered" '^RealVM: debug=fixup: #GP \(non-canonical\) and #PF \(unmapped\) recovered, mapped read ok'
+expect "debug=fixup boot still powers off" '^RealVM: powering off'
+if [ "$STATUS" -ne 0 ]; then echo "FAIL debug=fixup boot: QEMU exit status $STATUS"; FAILED=1; fi
 exit $FAILED

@@ -38,4 +38,24 @@ inline std::optional<u64> rdmsr_safe(u32 msr) {
     return (u64(hi) << 32) | lo;
 }
 
+// One byte at `address`, or empty when reading it faults (#PF when unmapped, #GP when non-canonical).
+inline std::optional<u8> load_u8_safe(u64 address) {
+    u8 value = 0, failed = 0;
+    asm volatile("1: movb (%[address]), %[value]\n"
+                 "2:\n"
+                 ".pushsection .fault_fixups, \"a\"\n"
+                 ".balign 8\n"
+                 ".quad 1b, 3f\n"
+                 ".popsection\n"
+                 ".pushsection .text.fault_fixup, \"ax\"\n"
+                 "3: movb $1, %[failed]\n"
+                 "jmp 2b\n"
+                 ".popsection\n"
+                 : [value] "+q"(value), [failed] "+q"(failed)
+                 : [address] "r"(address)
+                 : "memory");
+    if (failed) return std::nullopt;
+    return value;
+}
+
 } // namespace realvm::arch
