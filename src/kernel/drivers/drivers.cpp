@@ -1,22 +1,66 @@
 #include "kernel/drivers/drivers.hpp"
 
 #include "base/format.hpp"
+#include "kernel/drivers/acpi.hpp"
 #include "kernel/drivers/ata.hpp"
 #include "kernel/drivers/pci.hpp"
+#include "kernel/drivers/ps2_keyboard.hpp"
+#include "kernel/drivers/timeout.hpp"
+#include "kernel/drivers/vga_text.hpp"
 
 namespace realvm::kernel::drivers {
 
-void init_all() {
+void init_all(std::optional<HostPhys> acpi_rsdp) {
+    if (acpi_rsdp) acpi().set_rsdp(*acpi_rsdp);
+    acpi().init();
     pci().enumerate();
     ata().probe(); // after the PCI scan: native-mode IDE channels come from the PCI table
+    keyboard().init();
+    vga().probe();
 }
 
 void report(Sink& out) {
+    acpi().report(out);
     pci().report(out);
     ata().report(out);
+    keyboard().report(out);
+    if (vga().present())
+        format(out, "vga: text mode {}x{} at b8000\n", VgaText::columns, VgaText::rows);
+    else
+        format(out, "vga: no text-mode screen at b8000\n");
 }
 
-bool is_debug_option(std::string_view name) { return name == "ata-selftest"; }
+bool is_debug_option(std::string_view name) {
+    return name == "ata-selftest" || name == "keyboard-echo" || name == "reboot";
+}
+
+namespace {
+// `debug=keyboard-echo`: prints every key event until Escape is pressed (or about a minute passes),
+// so that a test can type with QEMU's `sendkey` and compare.
+void keyboard_echo(Sink& out) {
+    if (keyboard().state() != Ps2Keyboard::State::Ready) {
+        format(out, "keyboard echo: no keyboard\n");
+        return;
+    }
+    format(out, "keyboard echo: type, Escape ends\n");
+    Timeout timeout(milliseconds(60'000));
+    while (!timeout.expired()) {
+        const auto event = keyboard().next_event();
+        if (!event) continue;
+        format(out, "key {:03x} {} mods {:x}", event->key, event->pressed ? "down" : "up", event->modifiers);
+        if (event->ascii >= ' ' && event->ascii < 0x7F)
+            format(out, " '{}'", event->ascii);
+        else if (event->ascii)
+            format(out, " {:02x}", static_cast<u8>(event->ascii));
+        format(out, "\n");
+        if (event->key == key::escape && !event->pressed) {
+            format(out, "keyboard echo: done\n");
+            return;
+        }
+    }
+    format(out, "keyboard echo: timed out\n");
+}
+} // namespace
 
 void run_debug_options(std::string_view command_line, Sink& out) {
     constexpr std::string_view prefix = "debug=";
@@ -27,6 +71,11 @@ void run_debug_options(std::string_view command_line, Sink& out) {
         if (!word.starts_with(prefix)) continue;
         const std::string_view name = word.substr(prefix.size());
         if (name == "ata-selftest") ata_selftest(out);
+        if (name == "keyboard-echo") keyboard_echo(out);
+        if (name == "reboot") {
+            format(out, "RealVM: rebooting\n");
+            machine_reboot();
+        }
     }
 }
 
