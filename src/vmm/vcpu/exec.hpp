@@ -12,7 +12,7 @@
 namespace realvm::vcpu {
 
 // The handler for a decoded instruction (looked up once, when the instruction enters the cache).
-Handler handler_for(const Instruction& i);
+[[gnu::visibility("hidden")]] Handler handler_for(const Instruction& i);
 
 // Jcc/SETcc/CMOVcc condition `cc` (the low opcode nibble) on RFLAGS (SDM vol. 1 appendix B).
 constexpr bool condition(u64 rf, unsigned cc) {
@@ -30,7 +30,10 @@ constexpr bool condition(u64 rf, unsigned cc) {
     return (cc & 1) ? !r : r;
 }
 
-namespace exec {
+// Handlers are referenced by address across files. Hidden visibility lets the position-independent
+// monitor build address them RIP-relative instead of through the GOT (which its high link address and
+// static link cannot resolve).
+namespace [[gnu::visibility("hidden")]] exec {
 // exec_arith.cpp
 bool alu_rm_reg(Interpreter&, const Instruction&);   // 00-3B forms: op Eb/Ev,Gb/Gv and Gb/Gv,Eb/Ev
 bool alu_acc_imm(Interpreter&, const Instruction&);  // 04/05 ... 3C/3D: op AL/eAX, imm
@@ -126,6 +129,6 @@ bool sysenter(Interpreter&, const Instruction&);    // 0F 34
 bool sysexit(Interpreter&, const Instruction&);     // 0F 35
 bool unsupported(Interpreter&, const Instruction&); // valid, not emulated
 bool undefined(Interpreter&, const Instruction&);   // #UD
-} // namespace exec
+} // namespace gnu::visibility("hidden")]]exec
 
 } // namespace realvm::vcpu
