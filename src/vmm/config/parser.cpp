@@ -314,9 +314,10 @@ class Parser {
         }
     }
 
-    // A boot module name or path: no spaces, and no other file of the same name (modules match by name).
+    // A boot module name or path: no space in the file name (a module's command line is "NAME WORDS"), and
+    // no other file of the same name (modules are matched by name). Directories may have spaces.
     bool file(VmConfig& vm, std::string_view key, std::string_view value) {
-        if (has_space(value)) {
+        if (has_space(basename(value))) {
             report_.error(&vm, line_number_, key,
                           "\"{}\" contains a space (boot module names cannot; rename the file)", value);
             return false;

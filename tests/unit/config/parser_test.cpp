@@ -265,7 +265,7 @@ kernel = other/bzImage
 kernel = my kernel
 [vm d]
 kernel = images/bzImage
-disk = /srv/images/dos.img
+disk = /srv/my images/dos.img
 )");
     EXPECT_EQ(
         p.lines(),

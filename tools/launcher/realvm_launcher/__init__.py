@@ -1,0 +1,1 @@
+"""The ./realvm launcher: boots RealVM under QEMU or builds a GRUB image (DESIGN §9)."""
