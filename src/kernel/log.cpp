@@ -1,11 +1,11 @@
 #include "kernel/log.hpp"
 
 #include "arch/x86_64/cpu.hpp"
-#include "kernel/drivers/serial.hpp"
+#include "kernel/drivers/console_sink.hpp"
 
 namespace realvm::kernel {
 
-Sink& console() { return com1(); }
+Sink& console() { return drivers::serial_and_screen(); } // COM1, and VGA while no VM owns it
 
 // The launcher recognises the "RealVM panic:" prefix and exits non-zero (tools/realvm).
 // A panic while panicking (a fault in the console, say) stops at once instead of recursing.

@@ -7,6 +7,7 @@
 #include "kernel/drivers/ps2_keyboard.hpp"
 #include "kernel/drivers/timeout.hpp"
 #include "kernel/drivers/vga_text.hpp"
+#include "kernel/interrupts.hpp"
 
 namespace realvm::kernel::drivers {
 
@@ -15,7 +16,11 @@ void init_all(std::optional<HostPhys> acpi_rsdp) {
     acpi().init();
     pci().enumerate();
     ata().probe(); // after the PCI scan: native-mode IDE channels come from the PCI table
-    keyboard().init();
+    // IRQ 1 carries the keyboard's bytes once the handler is in place (interrupts.hpp).
+    if (keyboard().init() == Ps2Keyboard::State::Ready) {
+        register_irq_handler(1, [] { keyboard().on_interrupt(); });
+        keyboard().enable_interrupt();
+    }
     vga().probe();
 }
 

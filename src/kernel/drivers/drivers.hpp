@@ -11,7 +11,8 @@
 namespace realvm::kernel::drivers {
 
 // Probes and initialises every driver: PCI scan, ATA disks, i8042 keyboard, VGA text screen, ACPI.
-// Safe on machines that lack any of these devices; each driver reports what it found. `acpi_rsdp` is
+// Safe on machines that lack any of these devices; each driver reports what it found. Call after
+// init_interrupts(): the keyboard registers its IRQ 1 handler. `acpi_rsdp` is
 // the RSDP copy a Multiboot 2 loader passed (BootInfo::acpi_rsdp); without it ACPI searches the BIOS.
 void init_all(std::optional<HostPhys> acpi_rsdp = std::nullopt);
 

@@ -2,17 +2,18 @@
 #pragma once
 
 #include "base/types.hpp"
+#include "kernel/direct_map.hpp"
 
 namespace realvm::kernel::drivers {
 
-// The boot page tables map physical 0..4 GiB at this base (boot.S, DESIGN §3). Drivers reach
-// firmware tables and legacy MMIO below 4 GiB through it.
-constexpr u64 physical_window = 0xffff800000000000;
+// Below 4 GiB the direct map covers everything: RAM write-back, the holes (legacy VGA window, BIOS
+// ROM, LAPIC/IOAPIC, PCI BARs) uncached (paging.hpp). Firmware tables and the legacy devices the
+// drivers use all lie there; a register above 4 GiB would need map_mmio() first.
 constexpr u64 physical_window_size = 4 * GiB;
 
 template <typename T>
 T* physical_pointer(HostPhys address) {
-    return reinterpret_cast<T*>(physical_window + address.value());
+    return phys_ptr<T>(address);
 }
 
 inline bool physically_reachable(HostPhys address, u64 length) {
