@@ -7,9 +7,10 @@
 namespace realvm::kernel {
 
 struct BootOptions {
-    bool debug_fault = false;        // debug=fault: a deliberate page fault after the boot report
-    bool debug_double_fault = false; // debug=double-fault: a page fault on an unmapped stack, i.e. #DF
-    bool debug_fixup = false;        // debug=fixup: RDMSR of a missing MSR, recovered by the #GP fixup
+    bool debug_fault = false;          // debug=fault: a deliberate page fault after the boot report
+    bool debug_double_fault = false;   // debug=double-fault: a page fault on an unmapped stack, i.e. #DF
+    bool debug_stack_overflow = false; // debug=stack-overflow: endless recursion into the guard page
+    bool debug_fixup = false;          // debug=fixup: RDMSR of a missing MSR, recovered by the #GP fixup
 };
 
 // Options other parts of the monitor understand (the drivers' debug=NAME), so that they are not

@@ -154,6 +154,23 @@ void check_fault_fixup() {
     log("RealVM: debug=fixup: #GP (non-canonical) and #PF (unmapped) recovered, mapped read ok\n");
 }
 
+namespace {
+// Each level keeps 256 bytes live, so neither the compiler nor tail calls can flatten the recursion.
+// (The stop condition is never reached: the monitor has far less stack than that.)
+[[gnu::noinline]] u64 recurse(u64 depth) {
+    volatile u8 frame[256];
+    frame[depth % sizeof frame] = static_cast<u8>(depth);
+    if (depth == ~u64(0)) return frame[0];
+    return recurse(depth + 1) + frame[0];
+}
+} // namespace
+
+void overflow_the_stack() {
+    log("RealVM: debug=stack-overflow: recursing\n");
+    recurse(0);
+    panic("debug=stack-overflow: returned");
+}
+
 void take_deliberate_double_fault() {
     log("RealVM: debug=double-fault: pushing onto an unmapped stack\n");
     asm volatile("movabs $0xffff87ffdead0000, %%rsp\n"

@@ -40,6 +40,9 @@ namespace realvm::kernel {
 // debug=double-fault: switches to an unmapped stack and pushes; the #PF cannot be delivered on that
 // stack, so the CPU raises #DF (SDM vol. 3A, table 6-5), which runs on its IST stack.
 [[noreturn]] void take_deliberate_double_fault();
+// debug=stack-overflow: recurses until the stack runs into its guard page; the #PF cannot be pushed
+// there, so it becomes a #DF with a dump from the IST stack.
+[[noreturn]] void overflow_the_stack();
 // debug=fixup: reads a model-specific register no CPU has; the #GP must be recovered by the fixup.
 void check_fault_fixup();
 } // namespace realvm::kernel

@@ -56,6 +56,7 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
     if (options.debug_fixup) kernel::check_fault_fixup();
     if (options.debug_fault) kernel::take_deliberate_fault();
     if (options.debug_double_fault) kernel::take_deliberate_double_fault();
+    if (options.debug_stack_overflow) kernel::overflow_the_stack();
     kernel::drivers::run_debug_options(boot.command_line.view(), kernel::console());
     kernel::power_off();
 }

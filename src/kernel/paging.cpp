@@ -6,6 +6,7 @@
 #include "arch/x86_64/page_table.hpp"
 #include "kernel/log.hpp"
 #include "kernel/monitor_image.hpp"
+#include "kernel/per_cpu.hpp"
 #include "kernel/physical_memory.hpp"
 
 namespace realvm::kernel {
@@ -63,11 +64,19 @@ class PhysicalLayout {
             add(r.base.value());
             add(r.end().value());
         }
+        for (const u64 guard : stack_guard_pages()) {
+            add(virt_to_phys(HostVirt(guard)).value());
+            add(virt_to_phys(HostVirt(guard)).value() + page_size);
+        }
     }
 
     u64 top() const { return top_; }
 
     PageKind kind_at(u64 p) const {
+        for (const u64 guard : stack_guard_pages())
+            if (p >= virt_to_phys(HostVirt(guard)).value() &&
+                p < virt_to_phys(HostVirt(guard)).value() + page_size)
+                return PageKind::Unmapped;
         if (contains(image_text().phys(), p)) return PageKind::Text;
         if (contains(image_rodata().phys(), p)) return PageKind::ReadOnly;
         if (contains(image_whole().phys(), p)) return PageKind::Ram;

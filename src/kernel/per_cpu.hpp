@@ -3,6 +3,8 @@
 // `mov %gs:0` finds it (the same trick as Linux's and NOVA's per-CPU data).
 #pragma once
 
+#include <span>
+
 #include "arch/x86_64/descriptor_tables.hpp"
 #include "base/types.hpp"
 
@@ -26,6 +28,10 @@ inline PerCpu& this_cpu() {
     asm volatile("movq %%gs:0, %0" : "=r"(self));
     return *self;
 }
+
+// The pages just below each monitor stack (the boot stack, RSP0 and IST stacks), which the page
+// tables leave unmapped: an overflow faults there, and the #DF on its IST stack reports it.
+std::span<const u64> stack_guard_pages();
 
 struct CpuStackStats {
     u64 bytes; // RSP0 and IST stacks of all CPUs, in the image's bss

@@ -155,7 +155,10 @@ no_long_mode_message:
     .asciz "RealVM: this CPU has no long mode (x86-64); stopping.\r\n"
 
     .section .bss
-    .balign 16
+    .balign 4096
+    .globl boot_stack_guard                   /* left unmapped by the monitor's page tables (paging.cpp) */
+boot_stack_guard:
+    .fill 4096, 1, 0
 boot_stack:
     .fill 16384, 1, 0
     .globl boot_stack_top
