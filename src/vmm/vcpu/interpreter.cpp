@@ -123,6 +123,24 @@ bool Interpreter::execute_one(RunResult& result) {
     return true;
 }
 
+namespace {
+
+// Whether the `length` cached bytes still match guest memory (`avail` bytes readable at `mem`): two
+// 8-byte compares when the page has room, which is nearly always.
+inline bool same_bytes(const u8* cached, const u8* mem, unsigned length, u64 avail) {
+    if (avail < 16) return __builtin_memcmp(cached, mem, length) == 0;
+    u64 a0, a1, b0, b1;
+    __builtin_memcpy(&a0, cached, 8);
+    __builtin_memcpy(&a1, cached + 8, 8);
+    __builtin_memcpy(&b0, mem, 8);
+    __builtin_memcpy(&b1, mem + 8, 8);
+    const u64 m0 = length >= 8 ? ~0ull : (1ull << (8 * length)) - 1;
+    const u64 m1 = length <= 8 ? 0 : length >= 16 ? ~0ull : (1ull << (8 * (length - 8))) - 1;
+    return ((a0 ^ b0) & m0) == 0 && ((a1 ^ b1) & m1) == 0;
+}
+
+} // namespace
+
 bool Interpreter::fetch_and_decode(const CacheEntry*& out) {
     const SegmentRegister& cs = s_.segment(Seg::cs);
     u64 linear;
@@ -143,7 +161,7 @@ bool Interpreter::fetch_and_decode(const CacheEntry*& out) {
     CacheEntry& ce = cache_[(linear ^ (linear >> 12)) & (cache_entries - 1)];
     const u64 in_page = page_size - offset;
     if (te->host && ce.linear == linear && ce.phys == phys && ce.mode == code_mode_ &&
-        ce.insn.length <= in_page && __builtin_memcmp(ce.bytes, te->host + offset, ce.insn.length) == 0) {
+        ce.insn.length <= in_page && same_bytes(ce.bytes, te->host + offset, ce.insn.length, in_page)) {
         if (ce.insn.length > limit_bytes) return raise_gp(0);
         out = &ce;
         return true;

@@ -158,9 +158,32 @@ class Interpreter {
         u64 tag = ~0ull; // linear page number, or ~0 when empty
         u64 phys_page = 0;
         u8* host = nullptr; // RAM page pointer, or nullptr for MMIO
+        u32 allowed = 0;    // bit access_index(): the access is permitted without a new walk
         Translation t;
     };
     static constexpr unsigned tlb_entries = 256;
+    // One bit per kind of access: type (read/write/fetch) x user x RFLAGS.AC x implicit. Computed when the
+    // entry is filled, under the paging configuration of the time (a change flushes the TLB). Writes are
+    // allowed only once the dirty flag is set, so the first write walks and sets it (SDM vol. 3 §4.8).
+    static constexpr unsigned access_index(AccessType type, bool user, bool ac, bool implicit) {
+        return unsigned(type) * 8 + (user ? 4 : 0) + (ac ? 2 : 0) + (implicit ? 1 : 0);
+    }
+    TlbEntry* tlb_slot(u64 linear, AccessType type) {
+        const u64 vpn = linear >> 12;
+        TlbEntry* tlb = type == AccessType::fetch ? itlb_ : dtlb_;
+        return &tlb[(vpn ^ (vpn >> 8)) & (tlb_entries - 1)];
+    }
+    bool translate_slow(u64 linear, AccessType type, bool implicit, TlbEntry*& entry);
+    bool translate(u64 linear, AccessType type, bool implicit, TlbEntry*& entry) {
+        TlbEntry* e = tlb_slot(linear, type);
+        const bool user = !implicit && s_.cpl() == 3;
+        if (e->tag == linear >> 12 &&
+            (e->allowed >> access_index(type, user, s_.rflags & rflags::ac, implicit)) & 1) {
+            entry = e;
+            return true;
+        }
+        return translate_slow(linear, type, implicit, entry);
+    }
 
     struct CacheEntry {
         u64 linear = ~0ull;
@@ -174,7 +197,6 @@ class Interpreter {
 
     bool execute_one(RunResult& result);
     bool fetch_and_decode(const CacheEntry*& entry);
-    bool translate(u64 linear, AccessType type, bool implicit, TlbEntry*& entry);
     void flush_tlb(bool include_global);
     bool update_mode(); // true when the CPU mode or the code size changed
     bool deliver_real_mode(u8 vector);
@@ -194,7 +216,8 @@ class Interpreter {
     Exception fault_;
     u64 insn_rip_ = 0;
     u64 insn_rsp_ = 0;
-    TlbEntry tlb_[tlb_entries];
+    TlbEntry itlb_[tlb_entries];
+    TlbEntry dtlb_[tlb_entries];
     CacheEntry cache_[cache_entries];
 };
 

@@ -38,41 +38,48 @@ bool Interpreter::segment_linear(Seg seg, u64 offset, unsigned size, AccessType 
 }
 
 void Interpreter::flush_tlb(bool include_global) {
-    for (auto& e : tlb_)
-        if (include_global || !e.t.global) e.tag = ~0ull;
+    TlbEntry* const tlbs[] = {itlb_, dtlb_};
+    for (TlbEntry* tlb : tlbs)
+        for (unsigned k = 0; k < tlb_entries; k++)
+            if (include_global || !tlb[k].t.global) tlb[k].tag = ~0ull;
 }
 
 void Interpreter::invalidate_page(u64 linear) {
-    TlbEntry& e = tlb_[(linear >> 12) & (tlb_entries - 1)];
-    // A large page may cover other slots: drop every entry of the same large page.
-    if (e.tag == linear >> 12) e.tag = ~0ull;
-    for (auto& t : tlb_)
-        if (t.tag != ~0ull && t.t.page_size > page_size &&
-            ((t.tag << 12) & ~(t.t.page_size - 1)) == (linear & ~(t.t.page_size - 1)))
-            t.tag = ~0ull;
+    // A large page covers other slots: drop every entry of the same large page too.
+    TlbEntry* const tlbs[] = {itlb_, dtlb_};
+    for (TlbEntry* tlb : tlbs)
+        for (unsigned k = 0; k < tlb_entries; k++) {
+            TlbEntry& t = tlb[k];
+            if (t.tag == ~0ull) continue;
+            const u64 size = t.t.page_size > page_size ? t.t.page_size : page_size;
+            if (((t.tag << 12) & ~(size - 1)) == (linear & ~(size - 1))) t.tag = ~0ull;
+        }
 }
 
-bool Interpreter::translate(u64 linear, AccessType type, bool implicit, TlbEntry*& out) {
-    const u64 vpn = linear >> 12;
-    TlbEntry& e = tlb_[vpn & (tlb_entries - 1)];
-    Access access{type == AccessType::write, type == AccessType::fetch, !implicit && s_.cpl() == 3, implicit};
+bool Interpreter::translate_slow(u64 linear, AccessType type, bool implicit, TlbEntry*& out) {
+    TlbEntry& e = *tlb_slot(linear, type);
     const bool ac = s_.rflags & rflags::ac;
-    if (e.tag == vpn) {
-        if (paging_.mode == PagingMode::none ||
-            (access_permitted(paging_, e.t, access, ac) && (!access.write || e.t.dirty))) {
-            out = &e;
-            return true;
-        }
-    }
+    Access access{type == AccessType::write, type == AccessType::fetch, !implicit && s_.cpl() == 3, implicit};
     WalkResult w = walk_page_tables(bus_, paging_, linear, access, ac);
     if (!w.ok) {
         e.tag = ~0ull;
         return raise(Exception::page_fault(linear, w.error_code));
     }
-    e.tag = vpn;
+    e.tag = linear >> 12;
     e.t = w.t;
     e.phys_page = w.t.phys & ~0xfffull;
     e.host = bus_.ram_page(GuestPhys(e.phys_page));
+    e.allowed = 0;
+    for (unsigned t = 0; t < 3; t++)
+        for (unsigned k = 0; k < 8; k++) {
+            const auto ty = static_cast<AccessType>(t);
+            const bool user = k & 4, acf = k & 2, imp = k & 1;
+            if (user && imp) continue;
+            Access a{ty == AccessType::write, ty == AccessType::fetch, user, imp};
+            bool ok = paging_.mode == PagingMode::none || access_permitted(paging_, w.t, a, acf);
+            if (ty == AccessType::write && paging_.mode != PagingMode::none && !w.t.dirty) ok = false;
+            if (ok) e.allowed |= 1u << access_index(ty, user, acf, imp);
+        }
     out = &e;
     return true;
 }
