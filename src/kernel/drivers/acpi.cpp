@@ -258,6 +258,9 @@ void Acpi::power_off() {
 
 void Acpi::reset() {
     if (!have_fadt_ || !reset_supported_ || !reset_register_.present()) return;
+    log("acpi: reset via the FADT reset register ({} {:x} value {:x})\n",
+        reset_register_.space == AcpiAddress::Space::Io ? "io" : "mem/pci", reset_register_.address,
+        reset_value_);
     write_register8(reset_register_, reset_value_);
     for (int i = 0; i < 100'000; ++i)
         io_delay();
@@ -308,6 +311,7 @@ void acpi_power_off() { acpi().power_off(); }
     acpi().reset();
     // PIIX/ICH Reset Control Register at CF9h (Intel 82371AB PIIX4 datasheet §4.1.17): bit 1 selects a
     // hard reset, and setting bit 2 starts it.
+    log("reboot: via the reset control register at cf9\n");
     arch::out8(0xCF9, 0x02);
     io_delay();
     arch::out8(0xCF9, 0x06);
@@ -316,9 +320,11 @@ void acpi_power_off() { acpi().power_off(); }
     // The i8042's output port bit 0 is wired to the CPU reset line; command FEh pulses it low.
     for (int i = 0; i < 100'000 && (arch::in8(0x64) & 0x02); ++i)
         io_delay();
+    log("reboot: via the i8042 reset line\n");
     arch::out8(0x64, 0xFE);
     for (int i = 0; i < 100'000; ++i)
         io_delay();
+    log("reboot: via a triple fault\n");
     // Last resort: an empty IDT turns the next exception into a triple fault, which resets the CPU.
     struct [[gnu::packed]] {
         u16 limit;
