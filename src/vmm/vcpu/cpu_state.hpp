@@ -219,11 +219,8 @@ struct CpuState {
     // Current privilege level: SS.DPL in protected mode (always equal to CPL, unlike CS.DPL for a
     // conforming code segment; VMX makes the same choice, SDM vol. 3 §24.4.1), 3 in V86, 0 in real mode.
     constexpr unsigned cpl() const {
-        switch (mode()) {
-        case CpuMode::real: return 0;
-        case CpuMode::v86: return 3;
-        default: return segment(Seg::ss).dpl();
-        }
+        if (!(cr0 & cr0::pe)) return 0;
+        return (rflags & rflags::vm) ? 3 : segment(Seg::ss).dpl();
     }
     constexpr unsigned iopl() const { return (rflags >> rflags::iopl_shift) & 3; }
 
