@@ -17,6 +17,8 @@ static volatile u32 supervisor_page[1024] __attribute__((aligned(PAGE)));
 static volatile u32 readonly_page[1024] __attribute__((aligned(PAGE)));
 static volatile u32 absent_page[1024] __attribute__((aligned(PAGE)));
 
+static volatile u32 matrix_page[1024] __attribute__((aligned(PAGE)));
+
 static volatile uptr syscall_cs, syscall_ss, syscall_frame_on_trap_stack, syscall_user_sp_ok;
 
 static volatile u32* pte_of(volatile void* p) { return &pt_low[(uptr)p >> 12]; }
@@ -125,6 +127,50 @@ static void user_iopl3(void)
     fault_expect("user hlt, iopl 3", 13, 0);
 }
 
+/* " ok" or " pf<error code>" for the last TRY. */
+static void matrix_result(const char* access)
+{
+    if (last_fault.vector < 0)
+        print(" %s ok", access);
+    else if (last_fault.vector == 14 && last_fault.cr2 == (uptr)matrix_page)
+        print(" %s pf%lx", access, last_fault.error);
+    else
+        print(" %s vector %d", access, last_fault.vector);
+}
+
+static void user_matrix_access(void)
+{
+    TRY("mov eax, [%0]", ::"r"(matrix_page) : "eax", "memory");
+    matrix_result("ur");
+    TRY("mov dword ptr [%0], 0", ::"r"(matrix_page) : "memory");
+    matrix_result("uw");
+}
+
+/* Every combination of P, R/W and U/S in the PTE against supervisor reads, supervisor writes with
+   CR0.WP 0 and 1, user reads and user writes (SDM Vol. 3A §5.6 "Access Rights", §5.7 error codes). */
+static void test_permission_matrix(void)
+{
+    volatile u32* pte = pte_of(matrix_page);
+    for (u32 combo = 0; combo < 8; combo++) {
+        u32 p = combo & 1, rw = (combo >> 1) & 1, us = (combo >> 2) & 1;
+        *pte = (u32)matrix_page | (p ? P : 0) | (rw ? RW : 0) | (us ? US : 0);
+        invlpg(matrix_page);
+        print("matrix p%u rw%u us%u:", p, rw, us);
+        TRY("mov eax, [%0]", ::"r"(matrix_page) : "eax", "memory");
+        matrix_result("sr");
+        TRY("mov dword ptr [%0], 0", ::"r"(matrix_page) : "memory");
+        matrix_result("sw(wp0)");
+        write_cr0(read_cr0() | CR0_WP);
+        TRY("mov dword ptr [%0], 0", ::"r"(matrix_page) : "memory");
+        matrix_result("sw(wp1)");
+        write_cr0(read_cr0() & ~CR0_WP);
+        run_user(user_matrix_access, 0x2);
+        print("\n");
+    }
+    *pte = (u32)matrix_page | P | RW | US;
+    invlpg(matrix_page);
+}
+
 void guest_main(void)
 {
     print("pm_user: start\n");
@@ -150,6 +196,7 @@ void guest_main(void)
     run_user(user_privileged, 0x2);
     run_user(user_io, 0x2);
     run_user(user_iopl3, 0x2 | FLAGS_IOPL3);
+    test_permission_matrix();
     print("kernel: back at cpl 0, cs %x\n", ({
               u16 cs;
               asm volatile("mov %0, cs" : "=r"(cs));
