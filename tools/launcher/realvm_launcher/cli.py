@@ -12,6 +12,14 @@ EPILOG = """exit status of run: 0 the monitor powered the machine off, 1 bad usa
 REALVM_BUILD selects the build directory (default: build/ of the repository), QEMU the QEMU binary."""
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """Bad usage exits with 1: status 2 means that the monitor panicked."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def size_in_mib(text):
     units = {"K": 1 / 1024, "M": 1, "G": 1024}
     number, unit = (text[:-1], text[-1].upper()) if text[-1:].isalpha() else (text, "M")
@@ -43,7 +51,7 @@ def add_machine_options(parser):
 
 
 def make_parser():
-    parser = argparse.ArgumentParser(prog="realvm", description="Boot RealVM under QEMU or build a boot image.",
+    parser = ArgumentParser(prog="realvm", description="Boot RealVM under QEMU or build a boot image.",
                                      epilog=EPILOG)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
