@@ -56,7 +56,34 @@ main:
     cli
     EXC_TEST "int 60h with if=0", 0x60, int 0x60
     sti
+    call test_relocated_ivt
     jmp finish
+
+/* LIDT in real mode moves the interrupt vector table (SDM Vol. 3A §20.1.4: the IDTR base and limit
+   are used in real-address mode too). */
+test_relocated_ivt:
+    mov byte ptr [relocated_hits], 0
+    mov word ptr [RELOCATED_IVT + 0x60 * 4], offset relocated_handler
+    mov word ptr [RELOCATED_IVT + 0x60 * 4 + 2], 0
+    lidt [relocated_idtr]
+    int 0x60
+    lidt [default_idtr]
+    mov word ptr [resume_ip], offset 1f
+    mov byte ptr [seen_vector], 0xff
+    int 0x60                    /* the original table again: its entry 60h still points at handler_0x60 */
+1:
+    PRINT "lidt: int 60h through the table at 0800h "
+    mov al, [relocated_hits]
+    call put_hex8
+    PRINT ", back through 0000h with vector "
+    mov al, [seen_vector]
+    call put_hex8
+    call newline
+    ret
+
+relocated_handler:
+    inc byte ptr cs:[relocated_hits]
+    iret
 
 /* One entry per vector used above: note the vector, then record the frame. */
 .irp v, 0x00, 0x01, 0x03, 0x04, 0x05, 0x06, 0x60
@@ -119,10 +146,20 @@ report:
     call newline
     ret
 
+    RELOCATED_IVT = 0x0800
+
     .section .rodata
+relocated_idtr:
+    .word 0x3ff
+    .long RELOCATED_IVT
+default_idtr:
+    .word 0x3ff
+    .long 0
 bounds: .word 0, 100            /* BOUND: lower, upper (SDM Vol. 2A "BOUND") */
 
     .bss
+relocated_hits: .byte 0
+    .balign 2
 resume_ip: .word 0
 insn_ip: .word 0
 seen_vector: .byte 0
