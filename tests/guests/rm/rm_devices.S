@@ -32,6 +32,7 @@ main:
     call test_pci
     call test_i8042
     call test_fast_a20
+    call test_i8042_a20
     jmp finish
 
 /* ---- 8259A: reinitialise with the BIOS vector bases (8259A datasheet, ICW1-ICW4) ---- */
@@ -583,6 +584,63 @@ test_fast_a20:
     mov al, ch
     call put_hex8
     call newline
+    ret
+
+/* ---- A20 through the i8042 output port (IBM PC AT technical reference: command D0h reads the
+   output port, D1h writes it; bit 1 gates A20, bit 0 must stay 1 or the system resets) ---- */
+test_i8042_a20:
+    cli
+    call kbc_flush
+    mov al, 0xd1
+    call kbc_command
+    mov al, 0xdd                /* A20 off */
+    call kbd_send
+    call a20_aliases_here
+    mov cl, al
+    mov al, 0xd0
+    call kbc_command
+    call kbc_read
+    mov ch, al
+    mov al, 0xd1
+    call kbc_command
+    mov al, 0xdf                /* A20 on */
+    call kbd_send
+    call a20_aliases_here
+    mov bl, al
+    mov al, 0xd0
+    call kbc_command
+    call kbc_read
+    mov bh, al
+    sti
+    PRINT "a20: i8042 output port off: bit1 "
+    mov al, ch
+    shr al, 1
+    and al, 1
+    call put_hex8
+    PRINT " wraps "
+    mov al, cl
+    call put_hex8
+    PRINT ", on: bit1 "
+    mov al, bh
+    shr al, 1
+    and al, 1
+    call put_hex8
+    PRINT " wraps "
+    mov al, bl
+    call put_hex8
+    call newline
+    ret
+
+a20_aliases_here:
+    push ds
+    push es
+    xor ax, ax
+    mov ds, ax
+    mov ax, 0xffff
+    mov es, ax
+    call a20_aliases
+    pop es
+    pop ds
     ret
 
 /* DS = 0, ES = FFFFh. AL = 1 if FFFF:0510 (= 100500h) aliases 0000:0500, else 0. */
