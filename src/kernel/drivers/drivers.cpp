@@ -36,7 +36,7 @@ void report(Sink& out) {
 }
 
 bool is_debug_option(std::string_view name) {
-    return name == "ata-selftest" || name == "keyboard-echo" || name == "reboot";
+    return name == "ata-selftest" || name == "keyboard-echo" || name == "vga-show" || name == "reboot";
 }
 
 namespace {
@@ -65,6 +65,22 @@ void keyboard_echo(Sink& out) {
     }
     format(out, "keyboard echo: timed out\n");
 }
+// `debug=vga-show`: puts a whole prepared 80x25 screen up, as the console does for a VM's text screen,
+// and takes the monitor's log off the screen.
+void vga_show(Sink& out) {
+    static u16 cells[VgaText::cells];
+    for (unsigned row = 0; row < VgaText::rows; ++row) {
+        char text[VgaText::columns + 1];
+        const std::string_view line = format_into(text, "vga-show row {:02} colour {:x}", row, row % 16);
+        const u8 attribute = vga_attribute(static_cast<VgaColor>(row % 16), VgaColor::Blue);
+        for (unsigned column = 0; column < VgaText::columns; ++column)
+            cells[row * VgaText::columns + column] =
+                vga_cell(column < line.size() ? line[column] : '.', attribute);
+    }
+    vga_console().set_active(false);
+    vga().show(std::span<const u16, VgaText::cells>(cells), 24, 79);
+    format(out, "vga show: {}\n", vga().present() ? "pattern on the screen, log off it" : "no screen");
+}
 } // namespace
 
 void run_debug_options(std::string_view command_line, Sink& out) {
@@ -77,6 +93,7 @@ void run_debug_options(std::string_view command_line, Sink& out) {
         const std::string_view name = word.substr(prefix.size());
         if (name == "ata-selftest") ata_selftest(out);
         if (name == "keyboard-echo") keyboard_echo(out);
+        if (name == "vga-show") vga_show(out);
         if (name == "reboot") {
             format(out, "RealVM: rebooting\n");
             machine_reboot();

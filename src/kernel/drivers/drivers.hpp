@@ -21,7 +21,8 @@ void report(Sink& out);
 
 // Debug options of the drivers, written `debug=NAME` on the monitor's command line
 // (briefs/monitor-protocol.md): `ata-selftest` runs the ATA write/read-back test on a scratch disk,
-// `keyboard-echo` prints key events until Escape, `reboot` resets the machine (machine_reboot).
+// `keyboard-echo` prints key events until Escape, `vga-show` puts a test screen up with
+// VgaText::show(), `reboot` resets the machine (machine_reboot).
 bool is_debug_option(std::string_view name);
 // Runs every drivers' `debug=NAME` option found in `command_line`, after the boot report.
 void run_debug_options(std::string_view command_line, Sink& out);
