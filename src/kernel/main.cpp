@@ -10,6 +10,7 @@
 #include "kernel/log.hpp"
 #include "kernel/memory_check.hpp"
 #include "kernel/memory_report.hpp"
+#include "kernel/monitor_image.hpp"
 #include "kernel/paging.hpp"
 #include "kernel/per_cpu.hpp"
 #include "kernel/physical_memory.hpp"
@@ -37,7 +38,7 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
         });
     kernel::detect_cpu_features();
 
-    kernel::physical_memory().init(boot);
+    kernel::physical_memory().init(boot, kernel::image_whole().phys());
     kernel::init_paging(boot);
     kernel::init_interrupts();
     kernel::init_timer();

@@ -1,7 +1,7 @@
 #include "kernel/physical_memory.hpp"
 
+#include "kernel/direct_map.hpp"
 #include "kernel/log.hpp"
-#include "kernel/monitor_image.hpp"
 
 namespace realvm::kernel {
 
@@ -16,7 +16,7 @@ PhysicalMemory& physical_memory() {
     return memory;
 }
 
-void PhysicalMemory::init(const BootInfo& boot) {
+void PhysicalMemory::init(const BootInfo& boot, PhysRange image) {
     for (const MemoryRegion& r : boot.memory_map()) {
         if (r.type != MemoryType::Available) continue;
         const u64 base = align_up(r.base.value(), page_size);
@@ -36,7 +36,7 @@ void PhysicalMemory::init(const BootInfo& boot) {
     ram_bytes_ = free_bytes_;
 
     reserve({HostPhys(0), low_memory_end}, "first MiB (BIOS, IVT, EBDA, VGA)");
-    reserve(image_whole().phys(), "monitor image");
+    reserve(image, "monitor image");
     for (const BootModule& m : boot.modules())
         reserve(m.range, "boot module");
     for (const PhysRange& r : boot.loader_ranges())

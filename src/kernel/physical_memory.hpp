@@ -19,8 +19,9 @@ class PhysicalMemory {
     static constexpr usize max_reservations = 48;
     static constexpr HostPhys anywhere{~u64(0)};
 
-    // Available map regions (page-aligned inward) minus all the reservations named above.
-    void init(const BootInfo& boot);
+    // Available map regions (page-aligned inward) minus all the reservations named above; `image` is
+    // the monitor image's physical range.
+    void init(const BootInfo& boot, PhysRange image);
 
     // One zero-filled-by-nobody 4 KiB page below `below`, taken from the top of memory.
     std::optional<HostPhys> allocate_page(HostPhys below = anywhere);
