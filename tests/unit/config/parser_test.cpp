@@ -69,6 +69,12 @@ TEST(Parser, CrlfWhitespaceAndNoFinalNewline) {
     EXPECT_EQ(p.vm(0).cmdline.value, "a=b c=d");
 }
 
+TEST(Parser, Utf8ByteOrderMarkIsIgnored) {
+    const Parsed p("\xef\xbb\xbf[vm a]\r\nkernel = k\r\n");
+    EXPECT_EQ(p.lines(), Lines{});
+    EXPECT_EQ(p.vm(0).name, "a");
+}
+
 TEST(Parser, CmdlineKeepsEqualsSpacesAndQuotedComments) {
     const Parsed p("[vm a]\nkernel = k\ncmdline = \"init=/bin/sh # not a comment\" ; comment\n");
     EXPECT_EQ(p.vm(0).cmdline.value, "init=/bin/sh # not a comment");
