@@ -17,14 +17,12 @@ typedef _Bool bool;
 static inline void outb(u16 port, u8 v) { asm volatile("out dx, al" ::"d"(port), "a"(v)); }
 static inline void outw(u16 port, u16 v) { asm volatile("out dx, ax" ::"d"(port), "a"(v)); }
 static inline void outl(u16 port, u32 v) { asm volatile("out dx, eax" ::"d"(port), "a"(v)); }
-static inline u8 inb(u16 port)
-{
+static inline u8 inb(u16 port) {
     u8 v;
     asm volatile("in al, dx" : "=a"(v) : "d"(port));
     return v;
 }
-static inline u32 inl(u16 port)
-{
+static inline u32 inl(u16 port) {
     u32 v;
     asm volatile("in eax, dx" : "=a"(v) : "d"(port));
     return v;
@@ -32,10 +30,10 @@ static inline u32 inl(u16 port)
 
 /* ---- Output: "name: result" lines on COM1, FAIL lines, the final "done" and the exit ---- */
 void serial_init(void);
-void print(const char* fmt, ...); /* %s %c %d %u %x %lx %llx, width and '0' flag; %lx is uptr */
-void fail(const char* fmt, ...);  /* prints "FAIL: ..." and a newline */
+void print(const char* fmt, ...);      /* %s %c %d %u %x %lx %llx, width and '0' flag; %lx is uptr */
+void fail(const char* fmt, ...);       /* prints "FAIL: ..." and a newline */
 void check(bool ok, const char* what); /* FAIL: what, unless ok */
-_Noreturn void finish(void);      /* "done", then port 0xF4 ← 0 (QEMU isa-debug-exit, RealVM's model) */
+_Noreturn void finish(void); /* "done", then port 0xF4 ← 0 (QEMU isa-debug-exit, RealVM's model) */
 void* memset(void* d, int c, unsigned long n);
 void* memcpy(void* d, const void* s, unsigned long n);
 
@@ -72,7 +70,7 @@ extern vector_handler vector_handlers[256]; /* set one to take over a vector */
 enum { GATE_INTERRUPT = 0xe, GATE_TRAP = 0xf };
 void idt_set_gate(int vector, int type, int dpl, int ist); /* points the vector at its stub */
 void idt_set_present(int vector, bool present);
-void idt_load_limit(u16 limit);                             /* LIDT with another limit */
+void idt_load_limit(u16 limit); /* LIDT with another limit */
 
 /* An expected fault: the handler records it in last_fault and resumes at label 1 of the TRY. */
 struct fault {
@@ -86,26 +84,24 @@ extern volatile uptr fault_resume, fault_insn;
 extern volatile uptr fault_cr2_expected;
 
 #ifdef __x86_64__
-#define TRY_PROLOGUE \
-    "mov qword ptr [fault_resume], offset 1f\n\tmov qword ptr [fault_insn], offset 0f\n0: "
+#define TRY_PROLOGUE "mov qword ptr [fault_resume], offset 1f\n\tmov qword ptr [fault_insn], offset 0f\n0: "
 #else
-#define TRY_PROLOGUE \
-    "mov dword ptr [fault_resume], offset 1f\n\tmov dword ptr [fault_insn], offset 0f\n0: "
+#define TRY_PROLOGUE "mov dword ptr [fault_resume], offset 1f\n\tmov dword ptr [fault_insn], offset 0f\n0: "
 #endif
 /* TRY("instructions", outputs : inputs : clobbers): label 0 is the instruction expected to fault,
    label 1 the resume point. Always list "memory" among the clobbers. */
-#define TRY(body, ...)                                           \
-    do {                                                         \
-        fault_clear();                                           \
-        asm volatile(TRY_PROLOGUE body "\n1:\n" __VA_ARGS__);    \
-        fault_resume = 0;                                        \
+#define TRY(body, ...)                                                                                       \
+    do {                                                                                                     \
+        fault_clear();                                                                                       \
+        asm volatile(TRY_PROLOGUE body "\n1:\n" __VA_ARGS__);                                                \
+        fault_resume = 0;                                                                                    \
     } while (0)
 /* TRY_SETUP("setup", "instructions", ...): setup runs before label 0 (the prologue keeps the flags). */
-#define TRY_SETUP(setup, body, ...)                                      \
-    do {                                                                 \
-        fault_clear();                                                   \
-        asm volatile(setup "\n" TRY_PROLOGUE body "\n1:\n" __VA_ARGS__); \
-        fault_resume = 0;                                                \
+#define TRY_SETUP(setup, body, ...)                                                                          \
+    do {                                                                                                     \
+        fault_clear();                                                                                       \
+        asm volatile(setup "\n" TRY_PROLOGUE body "\n1:\n" __VA_ARGS__);                                     \
+        fault_resume = 0;                                                                                    \
     } while (0)
 void fault_clear(void);
 /* Prints "name: no fault" or "name: #XX err E cr2 C ip insn" (cr2 only for #PF). */
@@ -120,35 +116,33 @@ void pit_set_hz(u32 hz);
 extern volatile u32 irq_count[16];
 
 /* ---- Control registers and MSRs ---- */
-#define DEFINE_CR(n)                                                                 \
-    static inline uptr read_cr##n(void)                                              \
-    {                                                                                \
-        uptr v;                                                                      \
-        asm volatile("mov %0, cr" #n : "=r"(v));                                     \
-        return v;                                                                    \
-    }                                                                                \
+#define DEFINE_CR(n)                                                                                         \
+    static inline uptr read_cr##n(void) {                                                                    \
+        uptr v;                                                                                              \
+        asm volatile("mov %0, cr" #n : "=r"(v));                                                             \
+        return v;                                                                                            \
+    }                                                                                                        \
     static inline void write_cr##n(uptr v) { asm volatile("mov cr" #n ", %0" ::"r"(v) : "memory"); }
 DEFINE_CR(0)
 DEFINE_CR(2)
 DEFINE_CR(3)
 DEFINE_CR(4)
-static inline u64 rdmsr(u32 msr)
-{
+static inline u64 rdmsr(u32 msr) {
     u32 lo, hi;
     asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
     return ((u64)hi << 32) | lo;
 }
-static inline void wrmsr(u32 msr, u64 v) { asm volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory"); }
-static inline void cpuid(u32 leaf, u32 sub, u32* a, u32* b, u32* c, u32* d)
-{
+static inline void wrmsr(u32 msr, u64 v) {
+    asm volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+static inline void cpuid(u32 leaf, u32 sub, u32* a, u32* b, u32* c, u32* d) {
     asm volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));
 }
 static inline void invlpg(const volatile void* p) { asm volatile("invlpg [%0]" ::"r"(p) : "memory"); }
 static inline void sti(void) { asm volatile("sti"); }
 static inline void cli(void) { asm volatile("cli"); }
 static inline void hlt(void) { asm volatile("hlt"); }
-static inline uptr read_flags(void)
-{
+static inline uptr read_flags(void) {
     uptr f;
     asm volatile("pushf\n\tpop %0" : "=r"(f));
     return f;
@@ -197,10 +191,9 @@ enum { SYS_EXIT = 0 }; /* INT 80h, EAX = 0: leave user mode (the gate has DPL 3)
 void user_return(void);
 /* Lets CPL 3 reach COM1 and the exit port through the TSS I/O bitmap, so user code can print. */
 void iomap_allow_console(void);
-static inline void iomap_set(u16 port, bool allowed)
-{
+static inline void iomap_set(u16 port, bool allowed) {
     if (allowed)
-        tss.iomap[port / 8] &= (u8)~(1u << (port % 8));
+        tss.iomap[port / 8] &= (u8) ~(1u << (port % 8));
     else
         tss.iomap[port / 8] |= (u8)(1u << (port % 8));
 }

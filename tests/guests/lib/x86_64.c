@@ -13,14 +13,12 @@ volatile u64 lm_pdpt[512] __attribute__((aligned(4096)));
 volatile u64 lm_pd[512] __attribute__((aligned(4096)));
 volatile u64 lm_pt[2][512] __attribute__((aligned(4096)));
 
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags)
-{
+static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
     return (limit & 0xffffull) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
            ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
 }
 
-void gdt_reload(void)
-{
+void gdt_reload(void) {
     struct __attribute__((packed)) {
         u16 limit;
         u64 base;
@@ -28,24 +26,21 @@ void gdt_reload(void)
     gdt_load(&gdtr);
 }
 
-void idt_set_gate(int vector, int type, int dpl, int ist)
-{
+void idt_set_gate(int vector, int type, int dpl, int ist) {
     u64 offset = (u64)(isr_stubs + 16 * vector);
     idt[2 * vector] = (offset & 0xffff) | ((u64)SEL_KCODE << 16) | ((u64)(ist & 7) << 32) |
                       ((u64)(0x80 | dpl << 5 | type) << 40) | (((offset >> 16) & 0xffff) << 48);
     idt[2 * vector + 1] = offset >> 32;
 }
 
-void idt_set_present(int vector, bool present)
-{
+void idt_set_present(int vector, bool present) {
     if (present)
         idt[2 * vector] |= 1ull << 47;
     else
         idt[2 * vector] &= ~(1ull << 47);
 }
 
-void idt_load_limit(u16 limit)
-{
+void idt_load_limit(u16 limit) {
     struct __attribute__((packed)) {
         u16 limit;
         u64 base;
@@ -55,8 +50,7 @@ void idt_load_limit(u16 limit)
 
 volatile u64* lm_pte(uptr address) { return &lm_pt[address >> 21][(address >> 12) & 511]; }
 
-void arch_init(void)
-{
+void arch_init(void) {
     gdt[1] = segment(0, 0xfffff, 0x9a, 0xa); /* ring-0 code, 64-bit (L) */
     gdt[2] = segment(0, 0xfffff, 0x92, 0xc); /* ring-0 data */
     gdt[3] = segment(0, 0xfffff, 0xfa, 0xc); /* ring-3 code, 32-bit (compatibility mode) */

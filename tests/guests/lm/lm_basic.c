@@ -16,7 +16,7 @@
 
 #define TEST_BASE 0x00007f0000000000ull /* PML4 index 254 */
 #define MONITOR_RANGE 0xffff800000000000ull
-#define V(n) ((volatile u32*)(TEST_BASE + (n) * PAGE))
+#define V(n) ((volatile u32*)(TEST_BASE + (n)*PAGE))
 #define MAGIC(n) (0x11111111u * ((n) + 1))
 
 static volatile u8 frames[4][PAGE] __attribute__((aligned(PAGE)));
@@ -29,13 +29,11 @@ static volatile u64 pt_high[512] __attribute__((aligned(PAGE)));
 
 static u64 frame(int n) { return (u64)frames[n]; }
 
-static void print_ad(const char* what, u64 entry)
-{
+static void print_ad(const char* what, u64 entry) {
     print("%s: a %u d %u\n", what, (entry & A) ? 1 : 0, (entry & D) ? 1 : 0);
 }
 
-static void test_paging(void)
-{
+static void test_paging(void) {
     for (int n = 0; n < 4; n++)
         *(volatile u32*)frames[n] = MAGIC(n);
     lm_pml4[254] = (u64)pdpt_test | P | RW;
@@ -103,8 +101,7 @@ static void test_paging(void)
     fault_expect("monitor range: unmapped guest page", 14, 0);
 }
 
-static void test_exceptions(void)
-{
+static void test_exceptions(void) {
     TRY("div ecx", ::"a"(1), "d"(0), "c"(0) : "memory");
     fault_expect("div by zero", 0, 0);
     TRY("ud2", ::: "memory");
@@ -135,8 +132,7 @@ static void test_exceptions(void)
 
 static volatile uptr handler_rsp, handler_frame_end, handler_saved_sp;
 
-static void record_stack(struct frame* f)
-{
+static void record_stack(struct frame* f) {
     handler_rsp = (uptr)f;
     handler_frame_end = (uptr)(&f->ss + 1);
     handler_saved_sp = f->sp;
@@ -145,8 +141,7 @@ static void record_stack(struct frame* f)
 
 static bool on_stack(uptr p, const u8* top) { return p < (uptr)top && p >= (uptr)top - 16384; }
 
-static void test_delivery(void)
-{
+static void test_delivery(void) {
     vector_handlers[3] = record_stack;
     uptr before;
     TRY_SETUP("sub rsp, 8\n mov %0, rsp", "int3\n nop", : "=&r"(before)::"memory");
@@ -180,8 +175,7 @@ static void test_delivery(void)
 
 static volatile uptr irq_frame_cs, irq_frame_ss, irq_frame_aligned;
 
-static void record_irq(struct frame* f)
-{
+static void record_irq(struct frame* f) {
     irq_frame_cs = f->cs;
     irq_frame_ss = f->ss;
     irq_frame_aligned = (uptr)(&f->ss + 1) % 16 == 0;
@@ -189,8 +183,7 @@ static void record_irq(struct frame* f)
     outb(0x20, 0x20);
 }
 
-static void test_interrupts(void)
-{
+static void test_interrupts(void) {
     vector_handlers[0x20] = record_irq;
     irq_count[0] = 0;
     pit_set_hz(1000);
@@ -204,8 +197,7 @@ static void test_interrupts(void)
           irq_frame_aligned);
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("lm_basic: start\n");
     u64 efer = rdmsr(MSR_EFER);
     u16 cs;

@@ -10,8 +10,7 @@
 #define CR4_SMAP (1ul << 21)
 #define USER_WINDOW 0x01000000ul /* 16 MiB: a user-accessible 2-MiB page of arch_init's map */
 
-static void user_umip(void)
-{
+static void user_umip(void) {
     u8 buf[16];
     u16 sel;
     TRY("sgdt [%0]", ::"r"(buf) : "memory");
@@ -26,8 +25,7 @@ static void user_umip(void)
     fault_expect("user smsw, umip", 13, 0);
 }
 
-static void user_no_umip(void)
-{
+static void user_no_umip(void) {
     u8 buf[16];
     TRY("sgdt [%0]", ::"r"(buf) : "memory");
     fault_expect("user sgdt, no umip", -1, 0);
@@ -37,15 +35,13 @@ static void user_no_umip(void)
     fault_expect("user clac", 6, 0);
 }
 
-static void kernel_only_low_memory(bool kernel_only)
-{
+static void kernel_only_low_memory(bool kernel_only) {
     for (int i = 0; i < 2; i++)
         lm_pd[i] = kernel_only ? (lm_pd[i] & ~4ull) : (lm_pd[i] | 4);
     write_cr3(read_cr3());
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("lm_cr4_protection: start\n");
     u32 a, b, c, d;
     cpuid(7, 0, &a, &b, &c, &d);

@@ -22,19 +22,16 @@
 static u64 fs_block[4] = {0xf5f5f5f5f5f5f5f5ull};
 static u64 gs_block[4] = {0x6767676767676767ull};
 
-static void round_trip(const char* name, u32 msr, u64 value)
-{
+static void round_trip(const char* name, u32 msr, u64 value) {
     u64 old = rdmsr(msr);
     wrmsr(msr, value);
     u64 back = rdmsr(msr);
     print("msr %s: round trip %s\n", name, back == value ? "ok" : "differs");
-    if (back != value)
-        fail("msr %s wrote %llx read %llx", name, value, back);
+    if (back != value) fail("msr %s wrote %llx read %llx", name, value, back);
     wrmsr(msr, old);
 }
 
-static void test_msrs(void)
-{
+static void test_msrs(void) {
     u64 efer = rdmsr(MSR_EFER);
     print("msr efer: lme %u lma %u\n", (efer & EFER_LME) ? 1 : 0, (efer & EFER_LMA) ? 1 : 0);
     wrmsr(MSR_EFER, efer | EFER_SCE | EFER_NXE);
@@ -95,8 +92,7 @@ static void test_msrs(void)
           (apic >> 11) & 1);
 }
 
-static void test_cpuid(void)
-{
+static void test_cpuid(void) {
     u32 a, b, c, d;
     cpuid(0, 0, &a, &b, &c, &d);
     u32 max_basic = a;
@@ -105,7 +101,7 @@ static void test_cpuid(void)
     static const struct {
         const char* name;
         int bit;
-    } edx1[] = {{"fpu", 0}, {"tsc", 4}, {"msr", 5}, {"pae", 6}, {"cx8", 8}, {"apic", 9}, {"sep", 11},
+    } edx1[] = {{"fpu", 0},  {"tsc", 4},   {"msr", 5},  {"pae", 6},   {"cx8", 8},  {"apic", 9}, {"sep", 11},
                 {"pge", 13}, {"cmov", 15}, {"pat", 16}, {"fxsr", 24}, {"sse", 25}, {"sse2", 26}};
     print("cpuid 1 edx:");
     for (unsigned i = 0; i < sizeof(edx1) / sizeof(edx1[0]); i++)
@@ -119,15 +115,15 @@ static void test_cpuid(void)
     u32 max_ext = a;
     print("cpuid 80000000: max extended leaf >= 80000008 %u\n", max_ext >= 0x80000008);
     cpuid(0x80000001, 0, &a, &b, &c, &d);
-    print("cpuid 80000001 edx: syscall %u nx %u rdtscp %u lm %u\n", (d >> 11) & 1, (d >> 20) & 1, (d >> 27) & 1,
-          (d >> 29) & 1);
+    print("cpuid 80000001 edx: syscall %u nx %u rdtscp %u lm %u\n", (d >> 11) & 1, (d >> 20) & 1,
+          (d >> 27) & 1, (d >> 29) & 1);
     print("cpuid 80000001 ecx: lahf_lm %u\n", c & 1);
     cpuid(0x80000008, 0, &a, &b, &c, &d);
-    print("cpuid 80000008: linear address bits %u, physical bits >= 36 %u\n", (a >> 8) & 0xff, (a & 0xff) >= 36);
+    print("cpuid 80000008: linear address bits %u, physical bits >= 36 %u\n", (a >> 8) & 0xff,
+          (a & 0xff) >= 36);
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("lm_msr_cpuid: start\n");
     test_msrs();
     test_cpuid();

@@ -25,10 +25,10 @@ void syscall_entry(void);
 asm(".text\n"
     "syscall_entry:\n"
     "    swapgs\n"
-    "    mov gs:[8], rsp\n"     /* user RSP */
-    "    mov rsp, gs:[16]\n"    /* kernel stack */
-    "    mov gs:[24], rcx\n"    /* SYSCALL put the return RIP in RCX ... */
-    "    mov gs:[32], r11\n"    /* ... and RFLAGS in R11 */
+    "    mov gs:[8], rsp\n"  /* user RSP */
+    "    mov rsp, gs:[16]\n" /* kernel stack */
+    "    mov gs:[24], rcx\n" /* SYSCALL put the return RIP in RCX ... */
+    "    mov gs:[32], r11\n" /* ... and RFLAGS in R11 */
     "    pushfq\n"
     "    pop qword ptr gs:[40]\n"
     "    mov ecx, cs\n"
@@ -42,24 +42,22 @@ asm(".text\n"
     "    mov r11, gs:[32]\n"
     "    cmp rax, 2\n"
     "    jne 1f\n"
-    "    or r11, 1\n"           /* call 2: the kernel sets CF in the RFLAGS SYSRET restores */
+    "    or r11, 1\n" /* call 2: the kernel sets CF in the RFLAGS SYSRET restores */
     "1:  lea rax, [rdi + 1]\n"
     "    mov rcx, gs:[24]\n"
     "    mov rsp, gs:[8]\n"
     "    swapgs\n"
     "    sysretq\n"
-    "2:  swapgs\n"              /* call 0: leave user mode for good */
+    "2:  swapgs\n" /* call 0: leave user mode for good */
     "    jmp user_return\n");
 
-static u64 user_gs_magic(void)
-{
+static u64 user_gs_magic(void) {
     u64 v;
     asm volatile("mov %0, gs:[0]" : "=r"(v));
     return v;
 }
 
-static void user_main(void)
-{
+static void user_main(void) {
     print("user: gs:[0] is the user tls %u\n", user_gs_magic() == user_tls[0]);
     u64 result, return_rip, flags_before, flags_after;
     u16 cs, ss;
@@ -117,8 +115,7 @@ static void user_main(void)
     fault_cr2_expected = 0;
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("lm_syscall: start\n");
     u64 efer = rdmsr(MSR_EFER) | EFER_NXE;
     wrmsr(MSR_EFER, efer & ~EFER_SCE);

@@ -6,22 +6,19 @@
 
 static volatile uptr seen_pushed_flags, seen_handler_flags, seen_cs, seen_error;
 
-static void record_gate(struct frame* f)
-{
+static void record_gate(struct frame* f) {
     seen_pushed_flags = f->flags;
     seen_handler_flags = read_flags();
     seen_cs = f->cs;
     seen_error = f->error;
 }
 
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags)
-{
+static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
     return (limit & 0xffffull) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
            ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
 }
 
-static void test_exceptions(void)
-{
+static void test_exceptions(void) {
     TRY("div ecx", ::"a"(1), "d"(0), "c"(0) : "memory");
     fault_expect("div by zero", 0, 0);
     TRY("ud2", ::: "memory");
@@ -44,8 +41,7 @@ static void test_exceptions(void)
     fault_expect("fninit after clts", -1, 0);
 }
 
-static void test_selectors(void)
-{
+static void test_selectors(void) {
     gdt[8] = segment(0, 0xfffff, 0x12, 0xc);  /* 0x40: data, not present */
     gdt[9] = segment(0, 0xfffff, 0x98, 0xc);  /* 0x48: code, execute-only */
     gdt[10] = segment(0, 0xfffff, 0x1a, 0xc); /* 0x50: code, not present */
@@ -76,8 +72,7 @@ static void test_selectors(void)
     print("selectors: ds kept %x\n", after);
 }
 
-static void test_gates(void)
-{
+static void test_gates(void) {
     vector_handlers[0x40] = record_gate;
     vector_handlers[0x41] = record_gate;
     idt_set_gate(0x41, GATE_TRAP, 0, 0);
@@ -103,8 +98,7 @@ static void test_gates(void)
     fault_expect("int 0x90 unhandled vector", 0x90, 0);
 }
 
-static void test_timer(void)
-{
+static void test_timer(void) {
     vector_handlers[0x20] = NULL;
     irq_count[0] = 0;
     pit_set_hz(1000);
@@ -127,8 +121,7 @@ static void test_timer(void)
     outb(0x21, 0xff);
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("pm_flat: start\n");
     uptr cr0 = read_cr0();
     print("cr0: pe %lu pg %lu\n", cr0 & 1, cr0 >> 31);

@@ -6,8 +6,7 @@
    monitor that runs this kernel deprivileged must make every line match bare hardware. */
 #include "guest.h"
 
-static u64 segment(u32 base, u32 limit, u8 access, u8 flags)
-{
+static u64 segment(u32 base, u32 limit, u8 access, u8 flags) {
     return (limit & 0xffffull) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
            ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
 }
@@ -17,10 +16,10 @@ struct __attribute__((packed)) table_register {
     u32 base;
 };
 
-static const u16 probe_selectors[] = {SEL_KCODE, SEL_KDATA, SEL_UCODE32, SEL_UDATA, SEL_TSS, 0x40, 0x48, 0x80};
+static const u16 probe_selectors[] = {SEL_KCODE, SEL_KDATA, SEL_UCODE32, SEL_UDATA,
+                                      SEL_TSS,   0x40,      0x48,        0x80};
 
-static void descriptor_probes(const char* who)
-{
+static void descriptor_probes(const char* who) {
     for (unsigned i = 0; i < sizeof(probe_selectors) / sizeof(probe_selectors[0]); i++) {
         u32 sel = probe_selectors[i], access = 0, limit = 0;
         u8 lar_ok, lsl_ok, readable, writable;
@@ -33,8 +32,7 @@ static void descriptor_probes(const char* who)
     }
 }
 
-static void probes(const char* who)
-{
+static void probes(const char* who) {
     struct table_register gdtr, idtr;
     u16 ldtr, tr, msw, cs, ss;
     asm volatile("sgdt [%0]" ::"r"(&gdtr) : "memory");
@@ -70,8 +68,7 @@ static void probes(const char* who)
 
 static void user_probes(void) { probes("ring3"); }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("pm_nontrapping: start\n");
     gdt[8] = segment(0, 0xfffff, 0x12, 0xc); /* 0x40: data, not present */
     gdt[9] = segment(0, 0xfff, 0xb2, 0x4);   /* 0x48: data, DPL 1, byte-granular limit FFFh */

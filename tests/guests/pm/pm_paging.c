@@ -16,7 +16,7 @@
 #define NX (1ull << 63)
 
 #define TEST_BASE 0x40000000u /* the test window: 2-level PDE 256, PAE PDPTE 1 */
-#define V(n) ((volatile u32*)(uptr)(TEST_BASE + (n) * PAGE))
+#define V(n) ((volatile u32*)(uptr)(TEST_BASE + (n)*PAGE))
 #define MAGIC(n) (0x11111111u * ((n) + 1))
 
 static volatile u8 frames[4][PAGE] __attribute__((aligned(PAGE)));
@@ -38,8 +38,7 @@ static u32 frame(int n) { return (u32)frames[n]; }
 
 static u32 read_v(int n) { return *V(n); }
 
-static void setup_2level(void)
-{
+static void setup_2level(void) {
     for (u32 i = 0; i < 1024; i++)
         pt_identity[i] = i * PAGE | P | RW;
     pd[0] = (u32)pt_identity | P | RW;
@@ -52,13 +51,11 @@ static void setup_2level(void)
         *(volatile u32*)frames[n] = MAGIC(n);
 }
 
-static void print_ad(const char* what, u32 entry)
-{
+static void print_ad(const char* what, u32 entry) {
     print("%s: a %u d %u\n", what, (entry & A) ? 1 : 0, (entry & D) ? 1 : 0);
 }
 
-static void test_2level(void)
-{
+static void test_2level(void) {
     setup_2level();
     write_cr4(read_cr4() | CR4_PSE);
     write_cr3((uptr)pd);
@@ -132,8 +129,7 @@ static void test_2level(void)
     write_cr4(read_cr4() & ~(CR4_PGE | CR4_PSE));
 }
 
-static void test_pae(void)
-{
+static void test_pae(void) {
     u32 a, b, c, d;
     cpuid(0x80000000, 0, &a, &b, &c, &d);
     u32 phys_bits = 36;
@@ -147,11 +143,10 @@ static void test_pae(void)
 
     for (u32 i = 0; i < 4; i++)
         pae_pd_low[i] = (u64)(i * 0x200000) | P | RW | PS; /* 0-8 MiB in 2-MiB pages */
-    pdpt[0] = (u32)pae_pd_low | P; /* PDPTEs have no RW/US in PAE paging (§5.4.1) */
+    pdpt[0] = (u32)pae_pd_low | P;                         /* PDPTEs have no RW/US in PAE paging (§5.4.1) */
     pdpt[1] = (u32)pae_pd_test | P;
     pae_pd_test[0] = (u32)pae_pt_test | P | RW;
-    if (nx)
-        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+    if (nx) wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
     write_cr4(read_cr4() | CR4_PAE);
     write_cr3((uptr)pdpt);
     write_cr0(read_cr0() | CR0_PG);
@@ -213,8 +208,7 @@ static void test_pae(void)
     print("paging: off again, cr0.pg %lu\n", read_cr0() >> 31);
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("pm_paging: start\n");
     test_2level();
     test_pae();

@@ -23,8 +23,7 @@ static volatile uptr syscall_cs, syscall_ss, syscall_frame_on_trap_stack, syscal
 
 static volatile u32* pte_of(volatile void* p) { return &pt_low[(uptr)p >> 12]; }
 
-static void syscall_handler(struct frame* f)
-{
+static void syscall_handler(struct frame* f) {
     syscall_cs = f->cs;
     syscall_ss = f->ss;
     uptr here = (uptr)f;
@@ -33,8 +32,7 @@ static void syscall_handler(struct frame* f)
     f->ax = f->bx + 1;
 }
 
-static void user_basics(void)
-{
+static void user_basics(void) {
     u16 cs, ss;
     asm volatile("mov %0, cs" : "=r"(cs));
     asm volatile("mov %0, ss" : "=r"(ss));
@@ -44,8 +42,7 @@ static void user_basics(void)
     print("user: int 0x80 returned %u\n", result);
 }
 
-static void user_gates(void)
-{
+static void user_gates(void) {
     TRY("int 0x81", ::: "memory");
     fault_expect("user int 0x81 (dpl 0 gate)", 13, 0x81 * 8 + 2);
     TRY("int3", ::: "memory");
@@ -55,8 +52,7 @@ static void user_gates(void)
     fault_expect("user int3 (dpl 3 gate)", 3, 0);
 }
 
-static void user_pages(void)
-{
+static void user_pages(void) {
     fault_cr2_expected = (uptr)supervisor_page;
     TRY("mov eax, [%0]", ::"r"(supervisor_page) : "eax", "memory");
     fault_expect("user read supervisor page", 14, 5);
@@ -81,8 +77,7 @@ static void user_pages(void)
     fault_cr2_expected = 0;
 }
 
-static void user_privileged(void)
-{
+static void user_privileged(void) {
     TRY("cli", ::: "memory");
     fault_expect("user cli, iopl 0", 13, 0);
     TRY("hlt", ::: "memory");
@@ -105,8 +100,7 @@ static void user_privileged(void)
     fault_expect("user ljmp kernel code", 13, SEL_KCODE);
 }
 
-static void user_io(void)
-{
+static void user_io(void) {
     TRY("in al, 0x80", ::: "eax", "memory");
     fault_expect("user in 0x80, iopl 0, bitmap allows", -1, 0);
     TRY("in al, 0x81", ::: "eax", "memory");
@@ -117,8 +111,7 @@ static void user_io(void)
     fault_expect("user out 0x80, iopl 0, bitmap allows", -1, 0);
 }
 
-static void user_iopl3(void)
-{
+static void user_iopl3(void) {
     TRY("cli\n sti", ::: "memory");
     fault_expect("user cli/sti, iopl 3", -1, 0);
     TRY("in al, 0x81", ::: "eax", "memory");
@@ -128,8 +121,7 @@ static void user_iopl3(void)
 }
 
 /* " ok" or " pf<error code>" for the last TRY. */
-static void matrix_result(const char* access)
-{
+static void matrix_result(const char* access) {
     if (last_fault.vector < 0)
         print(" %s ok", access);
     else if (last_fault.vector == 14 && last_fault.cr2 == (uptr)matrix_page)
@@ -138,8 +130,7 @@ static void matrix_result(const char* access)
         print(" %s vector %d", access, last_fault.vector);
 }
 
-static void user_matrix_access(void)
-{
+static void user_matrix_access(void) {
     TRY("mov eax, [%0]", ::"r"(matrix_page) : "eax", "memory");
     matrix_result("ur");
     TRY("mov dword ptr [%0], 0", ::"r"(matrix_page) : "memory");
@@ -148,8 +139,7 @@ static void user_matrix_access(void)
 
 /* Every combination of P, R/W and U/S in the PTE against supervisor reads, supervisor writes with
    CR0.WP 0 and 1, user reads and user writes (SDM Vol. 3A §5.6 "Access Rights", §5.7 error codes). */
-static void test_permission_matrix(void)
-{
+static void test_permission_matrix(void) {
     volatile u32* pte = pte_of(matrix_page);
     for (u32 combo = 0; combo < 8; combo++) {
         u32 p = combo & 1, rw = (combo >> 1) & 1, us = (combo >> 2) & 1;
@@ -171,8 +161,7 @@ static void test_permission_matrix(void)
     invlpg(matrix_page);
 }
 
-void guest_main(void)
-{
+void guest_main(void) {
     print("pm_user: start\n");
     for (u32 i = 0; i < 1024; i++)
         pt_low[i] = i * PAGE | P | RW | US;
@@ -189,8 +178,8 @@ void guest_main(void)
     vector_handlers[0x80] = syscall_handler;
 
     run_user(user_basics, 0x2);
-    print("kernel: int 0x80 frame cs %lx ss %lx, on tss.esp0 stack %lu, user esp saved %lu\n",
-          syscall_cs, syscall_ss, syscall_frame_on_trap_stack, syscall_user_sp_ok);
+    print("kernel: int 0x80 frame cs %lx ss %lx, on tss.esp0 stack %lu, user esp saved %lu\n", syscall_cs,
+          syscall_ss, syscall_frame_on_trap_stack, syscall_user_sp_ok);
     run_user(user_gates, 0x2);
     run_user(user_pages, 0x2);
     run_user(user_privileged, 0x2);
