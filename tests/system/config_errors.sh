@@ -29,7 +29,7 @@ CFG
 
 echo "== realvm-config"
 set +e
-"$REALVM_BUILD/bin/realvm-config" errors.cfg >tool.out 2>tool.err
+timeout 30 "$REALVM_BUILD/bin/realvm-config" errors.cfg >tool.out 2>tool.err
 status=$?
 set -e
 expect_status "$status" 1 "realvm-config reports errors"

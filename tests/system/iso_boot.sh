@@ -6,9 +6,9 @@ source "$(dirname "$0")/launcher_checks.inc"
 cd "$root"
 
 echo "== ./realvm iso configs/empty.cfg"
-./realvm iso configs/empty.cfg -o "$work/empty.iso" >"$work/iso.out" 2>&1 || { show "$work/iso.out"; fail "iso"; }
+timeout 120 ./realvm iso configs/empty.cfg -o "$work/empty.iso" >"$work/iso.out" 2>&1 || { show "$work/iso.out"; fail "iso"; }
 [ -s "$work/empty.iso" ] && pass "image written ($(stat -c %s "$work/empty.iso") bytes)" || fail "no image"
-xorriso -indev "$work/empty.iso" -osirrox on -extract /boot/grub/grub.cfg "$work/grub.cfg" >/dev/null 2>&1 ||
+timeout 60 xorriso -indev "$work/empty.iso" -osirrox on -extract /boot/grub/grub.cfg "$work/grub.cfg" >/dev/null 2>&1 ||
     fail "grub.cfg not in the image"
 expect_contains "$work/grub.cfg" "terminal_output serial console" "GRUB on the serial line"
 expect_contains "$work/grub.cfg" "multiboot2 /boot/realvm.elf" "Multiboot2 entry"
