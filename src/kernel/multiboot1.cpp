@@ -32,6 +32,7 @@ struct [[gnu::packed]] Multiboot1MmapEntry {
 };
 
 enum Flag : u32 {
+    mem_sizes_valid = 1u << 0,
     cmdline_valid = 1u << 2,
     mods_valid = 1u << 3,
     mmap_valid = 1u << 6,
@@ -69,7 +70,15 @@ std::optional<std::string_view> parse_multiboot1(HostPhys info_phys, BootInfo& i
         }
     }
 
-    if (!(mb.flags & mmap_valid)) return "the Multiboot loader passed no memory map (flags bit 6 clear)";
+    if (!(mb.flags & mmap_valid)) {
+        // Without a map, the spec's mem_lower/mem_upper (flags bit 0) still say how much RAM lies
+        // below 640 KiB and from 1 MiB on; anything else the firmware reserves is then unknown.
+        if (!(mb.flags & mem_sizes_valid))
+            return "the Multiboot loader passed no memory map (flags bits 0 and 6 clear)";
+        info.add_region(HostPhys(0), u64(mb.mem_lower) * KiB, MemoryType::Available);
+        info.add_region(HostPhys(1 * MiB), u64(mb.mem_upper) * KiB, MemoryType::Available);
+        return std::nullopt;
+    }
     info.add_loader_range(HostPhys(mb.mmap_addr), mb.mmap_length);
     for (u32 offset = 0; offset + sizeof(Multiboot1MmapEntry) <= mb.mmap_length;) {
         const auto& e = *phys_ptr<const Multiboot1MmapEntry>(HostPhys(mb.mmap_addr + offset));
