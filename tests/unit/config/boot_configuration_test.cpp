@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <memory>
 #include <string>
+#include <vector>
 
 using namespace realvm;
 using namespace realvm::config;
@@ -61,4 +62,13 @@ TEST(BootConfiguration, TwoConfigurationModulesUseTheFirst) {
     EXPECT_EQ(load(modules, *config),
               "Configuration: more than one module is marked config; using a.cfg, not "
               "b.cfg\nConfiguration: a.cfg\nVMs: 0 configured, 0 usable\n");
+}
+
+TEST(BootConfiguration, MoreModulesThanItMatches) {
+    std::vector<BootModuleText> modules(max_boot_modules + 1, BootModuleText{"other.bin", ""});
+    modules.front() = {"m.cfg config", ""};
+    auto config = std::make_unique<Config>();
+    EXPECT_EQ(load(modules, *config),
+              "Configuration: only the first 64 of 65 boot modules are used\nConfiguration: m.cfg\n"
+              "VMs: 0 configured, 0 usable\n");
 }
