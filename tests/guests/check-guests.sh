@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The equivalence check of the test guests (DESIGN §12): check-guests.sh RUNNER [NAME...]
+# Every built guest in $REALVM_BUILD/guests (or only the NAMEs given) runs through RUNNER, a script
+# called as `RUNNER IMAGE` that prints the guest's serial lines and exits 0 when the guest exited
+# through port 0xf4 with status 0 (run-bare.sh: bare QEMU; the RealVM half uses a runner that boots
+# the image inside RealVM). The guest must print "done" last, no line containing FAIL, and exactly
+# tests/guests/expected/NAME.txt, the output captured from bare QEMU.
+set -uo pipefail
+root=${REALVM_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+build=${REALVM_BUILD:-$root/build}
+guests=$build/guests
+runner=${1:?usage: check-guests.sh RUNNER [NAME...]}
+shift
+expected_dir=$root/tests/guests/expected
+tag=$(basename "$runner" .sh)
+
+shopt -s nullglob
+if [ $# -gt 0 ]; then
+    images=()
+    for name in "$@"; do
+        images+=("$guests/$name".img "$guests/$name".elf)
+    done
+    images=($(ls "${images[@]}" 2>/dev/null))
+else
+    images=("$guests"/*.img "$guests"/*.elf)
+fi
+if [ ${#images[@]} -eq 0 ]; then
+    echo "$tag: no guest images in $guests (build the target guests)"
+    exit 1
+fi
+failed=0
+for image in "${images[@]}"; do
+    name=$(basename "${image%.*}")
+    out=$(mktemp)
+    if ! "$runner" "$image" >"$out"; then
+        echo "$tag: $name: bad exit"
+        failed=$((failed + 1))
+    elif [ "$(tail -n 1 "$out")" != "done" ]; then
+        echo "$tag: $name: last line is not 'done'"
+        failed=$((failed + 1))
+    elif grep -q FAIL "$out"; then
+        echo "$tag: $name: self-check failed:"
+        grep FAIL "$out"
+        failed=$((failed + 1))
+    elif [ ! -f "$expected_dir/$name.txt" ]; then
+        echo "$tag: $name: no expected output $expected_dir/$name.txt"
+        failed=$((failed + 1))
+    elif ! diff -u "$expected_dir/$name.txt" "$out"; then
+        echo "$tag: $name: output differs from expected/$name.txt"
+        failed=$((failed + 1))
+    else
+        echo "$tag: $name: ok ($(wc -l <"$out") lines)"
+    fi
+    rm -f "$out"
+done
+echo "$tag: ${#images[@]} guests, $failed failed"
+[ "$failed" -eq 0 ]
