@@ -5,7 +5,7 @@ namespace realvm::devices {
 namespace {
 bool little_endian_byte(u64 value, unsigned width, u16 offset, u8& byte) {
     if (offset >= width) return false;
-    byte = u8(value >> (8 * offset));
+    byte = offset < 8 ? u8(value >> (8 * offset)) : 0;
     return true;
 }
 } // namespace
@@ -19,7 +19,7 @@ bool FwCfg::item_byte(u16 offset, u8& byte) const {
         return true;
     }
     case id: return little_endian_byte(1, 4, offset, byte);
-    case uuid: return little_endian_byte(0, 16, offset, byte) && ((byte = 0), true); // all-zero UUID
+    case uuid: return little_endian_byte(0, 16, offset, byte); // all-zero UUID
     case ram_size: return little_endian_byte(ram_bytes_, 8, offset, byte);
     case nographic: return little_endian_byte(1, 2, offset, byte);
     case nb_cpus:

@@ -102,12 +102,17 @@ void Pit8254::set_gate(Channel& ch, bool level, u64 now) {
         }
         break;
     case 2:
-    case 3: // gate low stops counting with OUT high; the rising edge reloads the count
+    case 3: // gate low stops counting (the count holds) with OUT high; the rising edge reloads
         if (!ch.loaded) break;
-        ch.tick_offset = 0;
-        ch.start_ns = now;
-        ch.running = rising;
-        ch.next_irq_tick = ch.count;
+        if (!rising) {
+            ch.tick_offset = elapsed(ch, now);
+            ch.running = false;
+        } else {
+            ch.tick_offset = 0;
+            ch.start_ns = now;
+            ch.running = true;
+            ch.next_irq_tick = ch.count;
+        }
         break;
     default: // modes 1 and 5: the rising edge (re)triggers
         if (!ch.loaded || !rising) break;

@@ -41,10 +41,11 @@ void Uart16550::update_irq(u64 now) {
     irq_.set(out2_pin && interrupt_id(now) != iir_none);
 }
 
-u64 Uart16550::next_event_ns() const {
+u64 Uart16550::next_event_ns() {
     if (!fifo_enabled_ || !(ier_ & ier_rda) || rx_count_ == 0 || rx_count_ >= trigger_level())
         return no_event;
-    return rx_timeout_at_;
+    // Once the timeout is due it stays signalled until the guest reads: nothing more to wait for.
+    return rx_timeout_at_ > clock_.now_ns() ? rx_timeout_at_ : no_event;
 }
 
 u8 Uart16550::modem_inputs() const {

@@ -39,7 +39,7 @@ class Uart16550 final : public PortDevice {
 
     // The character-timeout interrupt (FIFO mode) is the only timed event.
     void advance(u64 now_ns) { update_irq(now_ns); }
-    u64 next_event_ns() const;
+    u64 next_event_ns();
 
     u16 base() const { return base_; }
     u16 divisor() const { return u16(dll_ | (dlm_ << 8)); }

@@ -233,3 +233,21 @@ TEST(Pic8259, SeabiosInitMasksAllButCascade) {
     pic.port_write(0xa1, 1, 0xfe);
     EXPECT_EQ(pic.acknowledge(), 0x70);
 }
+
+TEST(Pic8259, SpecialFullyNestedModeLetsTheSlaveNest) {
+    // ICW4 SFNM (0x11) on the master: while IR2 is in service, a higher-priority request from the same
+    // slave still reaches the CPU ("Special Fully Nested Mode").
+    PicPair pic;
+    linux_init(pic, 0x11);
+    edge(pic, 12);
+    EXPECT_EQ(pic.acknowledge(), 0x3c);
+    edge(pic, 9);
+    EXPECT_TRUE(pic.interrupt_pending());
+    EXPECT_EQ(pic.acknowledge(), 0x39);
+    PicPair normal;
+    linux_init(normal);
+    edge(normal, 12);
+    EXPECT_EQ(normal.acknowledge(), 0x3c);
+    edge(normal, 9);
+    EXPECT_FALSE(normal.interrupt_pending()); // fully nested: IR2 in service blocks the whole slave
+}

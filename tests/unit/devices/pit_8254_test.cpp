@@ -212,3 +212,35 @@ TEST_F(PitTest, PausedClockDeliversNothing) {
     EXPECT_EQ(irqs.rising[0], 0);
     EXPECT_GT(pit.next_event_ns(), host.now);
 }
+
+TEST_F(PitTest, Mode1OneShotIsTriggeredByTheGate) {
+    // Mode 1 ("Hardware Retriggerable One-Shot"): OUT goes low on the CLK after a gate rising edge and
+    // high again at terminal count; nothing happens before the trigger.
+    out(0x61, 0x00);
+    out(0x43, 0xb2); // channel 2, low/high, mode 1
+    out(0x42, 100);
+    out(0x42, 0);
+    host.now = Pit8254::ns_for_ticks(500);
+    EXPECT_TRUE(pit.output(2));
+    out(0x61, 0x01); // trigger
+    host.now += Pit8254::ns_for_ticks(50);
+    EXPECT_FALSE(pit.output(2));
+    EXPECT_EQ(latch_and_read(2), 50);
+    host.now += Pit8254::ns_for_ticks(50);
+    EXPECT_TRUE(pit.output(2));
+}
+
+TEST_F(PitTest, Mode2GateLowHoldsCountAndForcesOutHigh) {
+    out(0x61, 0x01);
+    out(0x43, 0xb4); // channel 2, low/high, mode 2
+    out(0x42, 10);
+    out(0x42, 0);
+    host.now = Pit8254::ns_for_ticks(9); // count 1: OUT low
+    EXPECT_FALSE(pit.output(2));
+    out(0x61, 0x00);
+    EXPECT_TRUE(pit.output(2)); // "If GATE goes low ... OUT is set high immediately"
+    host.now = Pit8254::ns_for_ticks(100);
+    EXPECT_EQ(latch_and_read(2), 1);
+    out(0x61, 0x01); // rising gate reloads the initial count
+    EXPECT_EQ(latch_and_read(2), 10);
+}

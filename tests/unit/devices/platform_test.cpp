@@ -128,3 +128,20 @@ TEST_F(PlatformTest, FwCfgTestExitA20AndUnclaimedPorts) {
     out(0xcf9, 0x06);
     EXPECT_EQ(host.resets, 1);
 }
+
+TEST(PlatformCom2, ComTwoOnRequestUsesIrq3) {
+    fakes::FakeHost host;
+    PlatformConfig config;
+    config.ram_bytes = 16 * MiB;
+    config.com2 = true;
+    Platform pc(host, config);
+    for (u8 b : {0x11, 0x08, 0x04, 0x01})
+        pc.io().write(Port(b == 0x11 ? 0x20 : 0x21), 1, b);
+    pc.io().write(Port(0x21), 1, 0xf7);  // IRQ 3 only
+    pc.io().write(Port(0x2fc), 1, 0x08); // OUT2
+    pc.io().write(Port(0x2f9), 1, 0x02); // THRE interrupt
+    ASSERT_TRUE(pc.interrupt_pending());
+    EXPECT_EQ(pc.acknowledge_interrupt(), 0x0b);
+    pc.io().write(Port(0x2f8), 1, '2');
+    EXPECT_EQ(host.console, "2");
+}
