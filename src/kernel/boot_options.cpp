@@ -23,6 +23,8 @@ BootOptions parse_boot_options(std::string_view line, IsKnownOption others_know)
             options.debug_double_fault = true;
         else if (word == "debug=fixup")
             options.debug_fixup = true;
+        else if (word == "debug=ring3")
+            options.debug_ring3 = true;
         else if (word == "debug=stack-overflow")
             options.debug_stack_overflow = true;
         else if (others_know && others_know(word))

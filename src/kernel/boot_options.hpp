@@ -10,6 +10,7 @@ struct BootOptions {
     bool debug_fault = false;          // debug=fault: a deliberate page fault after the boot report
     bool debug_double_fault = false;   // debug=double-fault: a page fault on an unmapped stack, i.e. #DF
     bool debug_stack_overflow = false; // debug=stack-overflow: endless recursion into the guard page
+    bool debug_ring3 = false;          // debug=ring3: the ring-3 round trip check (ring3_check.hpp)
     bool debug_fixup = false;          // debug=fixup: RDMSR of a missing MSR, recovered by the #GP fixup
 };
 

@@ -12,6 +12,7 @@ std::array<IrqHandler, irq_lines> irq_handlers{};
 std::array<u64, irq_lines> irq_counts{};
 u64 spurious_count = 0;
 u64 unexpected_count = 0;
+u64 user_ring_count = 0;
 
 void handle_irq(u8 line) {
     if (pic::is_spurious(line)) {
@@ -35,6 +36,7 @@ void register_irq_handler(u8 line, IrqHandler handler) {
 
 u64 irq_count(u8 line) { return line < irq_lines ? irq_counts[line] : 0; }
 u64 spurious_irq_count() { return spurious_count; }
+u64 user_ring_interrupt_count() { return user_ring_count; }
 
 } // namespace realvm::kernel
 
@@ -46,6 +48,7 @@ extern "C" void interrupt_dispatch(arch::InterruptFrame* frame) {
     if (vector < arch::vector::first_external) {
         kernel::handle_exception(*frame);
     } else if (vector >= kernel::irq_vector_base && vector < kernel::irq_vector_base + kernel::irq_lines) {
+        if (frame->privilege_level() != 0) ++kernel::user_ring_count;
         kernel::handle_irq(static_cast<u8>(vector - kernel::irq_vector_base));
     } else if (kernel::unexpected_count++ < 8) {
         kernel::log("RealVM: unexpected interrupt vector 0x{:x} ignored\n", vector);

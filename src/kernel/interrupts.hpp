@@ -20,6 +20,7 @@ void register_irq_handler(u8 line, IrqHandler handler);
 // A handler for an exception vector that may fix the cause and resume (true) or decline (false),
 // e.g. the world switch for faults from guest rings. Declined exceptions dump and panic.
 using ExceptionHandler = bool (*)(arch::InterruptFrame& frame);
+// A null handler removes the previous one.
 void register_exception_handler(u8 vector, ExceptionHandler handler);
 
 // Remaps the PIC to irq_vector_base and masks every line; lines open as handlers register.
@@ -28,6 +29,8 @@ void init_interrupts();
 // Interrupts serviced so far, per ISA line, and spurious IRQ 7/15 ignored.
 u64 irq_count(u8 line);
 u64 spurious_irq_count();
+// External interrupts that arrived while the CPU ran in ring 1-3 (a guest).
+u64 user_ring_interrupt_count();
 
 void handle_exception(arch::InterruptFrame& frame);
 void dump_frame(const arch::InterruptFrame& frame);

@@ -15,6 +15,7 @@
 #include "kernel/per_cpu.hpp"
 #include "kernel/physical_memory.hpp"
 #include "kernel/power.hpp"
+#include "kernel/ring3_check.hpp"
 #include "kernel/timer.hpp"
 
 namespace realvm::kernel {
@@ -55,6 +56,7 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
     kernel::report_memory();
 
     if (options.debug_fixup) kernel::check_fault_fixup();
+    if (options.debug_ring3) kernel::check_ring3();
     if (options.debug_fault) kernel::take_deliberate_fault();
     if (options.debug_double_fault) kernel::take_deliberate_double_fault();
     if (options.debug_stack_overflow) kernel::overflow_the_stack();

@@ -244,6 +244,24 @@ HostVirt map_mmio(HostPhys phys, u64 size) {
     return phys_to_virt(phys);
 }
 
+HostPhys monitor_page_table_root() { return HostPhys(monitor_pml4); }
+
+HostPhys new_address_space_root() {
+    if (monitor_pml4 == 0) panic("new_address_space_root before init_paging");
+    const HostPhys root(new_table() & pte::address_mask);
+    const u64* monitor = phys_ptr<const u64>(HostPhys(monitor_pml4));
+    u64* table = phys_ptr<u64>(root);
+    for (unsigned i = page_table_entries / 2; i < page_table_entries; ++i)
+        table[i] = monitor[i];
+    return root;
+}
+
+void free_address_space_root(HostPhys root) {
+    if (root.value() == monitor_pml4) panic("free_address_space_root: that is the monitor's root");
+    --stats.table_pages;
+    physical_memory().free(root, page_size);
+}
+
 const PagingStats& paging_stats() { return stats; }
 
 void report_paging() {

@@ -28,6 +28,16 @@ HostVirt map_mmio(HostPhys phys, u64 size);
 // tables too). Used by the exception dump before reading code bytes.
 bool is_mapped(HostVirt virt, bool need_write = false);
 
+// The monitor's own top-level table (what CR3 holds while no guest runs).
+HostPhys monitor_page_table_root();
+// A new, zeroed top-level table whose upper half (PML4 slots 256-511) points at the monitor's
+// tables: the start of every other address space (shadow roots), in which the monitor stays mapped,
+// supervisor-only, so that a trap lands in monitor code without a CR3 switch (DESIGN §3). Counted in
+// paging_stats().table_pages until free_address_space_root().
+HostPhys new_address_space_root();
+// Frees a root from new_address_space_root() after its lower-half tables have been freed.
+void free_address_space_root(HostPhys root);
+
 struct PagingStats {
     u64 table_pages = 0;
     u64 pages_1g = 0, pages_2m = 0, pages_4k = 0;

@@ -26,9 +26,11 @@ if grep -q 'RealVM panic:' <<<"$OUTPUT"; then echo "FAIL no panic expected"; FAI
 if [ "$STATUS" = 0 ]; then echo "ok   QEMU exited by itself with status 0"; else
     echo "FAIL QEMU status $STATUS (expected 0: powered off within 60 s)"; FAILED=1; fi
 
-# The #GP/#PF fault fixups (RDMSR probes, safe reads) on a second, short boot.
-boot_monitor 60 "debug=fixup"
+# A second, short boot: the #GP/#PF fault fixups (RDMSR probes, safe reads), and the ring-3 round
+# trip guests depend on (TSS.RSP0, SWAPGS, interrupts in ring 3, traps back to the monitor).
+boot_monitor 60 "debug=fixup debug=ring3"
 expect "debug=fixup: faults recovered" '^RealVM: debug=fixup: #GP \(non-canonical\) and #PF \(unmapped\) recovered, mapped read ok'
-expect "debug=fixup boot still powers off" '^RealVM: powering off'
-if [ "$STATUS" != 0 ]; then echo "FAIL debug=fixup boot: QEMU status $STATUS"; FAILED=1; fi
+expect "debug=ring3: interrupts in ring 3, #GP and #PF back to the monitor" '^RealVM: debug=ring3: ring 3 ran with [1-9][0-9]* timer interrupts, HLT -> #GP\(0\), monitor read -> #PF\(5\); per-CPU GS intact'
+expect "the debug boot still powers off" '^RealVM: powering off'
+if [ "$STATUS" != 0 ]; then echo "FAIL debug boot: QEMU status $STATUS"; FAILED=1; fi
 exit $FAILED
