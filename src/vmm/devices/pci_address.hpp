@@ -1,8 +1,6 @@
-// A PCI bus/device/function address, written "bb:dd.f" (hex) as lspci and realvm.cfg's `pci =` do.
+// A PCI bus/device/function address on a VM's bus, written "bb:dd.f" (hex) as lspci does. Parsing the
+// configuration's `pci =` lines is config::parse_pci_address's job; the monitor converts.
 #pragma once
-
-#include <optional>
-#include <string_view>
 
 #include "base/types.hpp"
 
@@ -15,8 +13,6 @@ struct PciAddress {
 
     constexpr bool operator==(const PciAddress&) const = default;
 
-    // "00:03.0" or with a domain, "0000:00:03.0" (domain 0 only).
-    static std::optional<PciAddress> parse(std::string_view text);
     // Writes "bb:dd.f" and a NUL into `out` (8 bytes).
     void format(char (&out)[8]) const;
 };
