@@ -135,7 +135,7 @@ bool Interpreter::deliver_protected(u8 vector, EventKind kind, bool has_error_co
     if (entry + 7 > s_.idtr.limit) return raise_gp(idt_err);
     u64 low;
     if (!read_linear(s_.idtr.base + entry, 8, low, AccessType::read, true)) return false;
-    Gate g = decode_gate(low & 0xffff0000ffffffffull, 0);
+    Gate g = decode_gate(low, 0);
     g.offset &= 0xffffffff;
     if (g.type == 5) return raise_unsupported(); // task gate
     if (g.type != 6 && g.type != 7 && g.type != 14 && g.type != 15) return raise_gp(idt_err);

@@ -1,0 +1,232 @@
+// Far transfers, returns and interrupt delivery across privilege levels (SDM vol. 3 §5.8, §6.12, §6.14;
+// vol. 2 JMP, CALL, RET, IRET, INT n, SYSCALL/SYSRET).
+#include <gtest/gtest.h>
+
+#include "test_machine.hpp"
+
+using namespace realvm;
+using namespace realvm::vcpu;
+using namespace realvm::vcpu::test;
+
+namespace {
+
+TEST(Transfers, FarJumpAndCallChecks) {
+    Machine m;
+    m.protected32(0, 0x1000);
+    m.write(0x1000, {0xea, 0x00, 0x50, 0x00, 0x00, 0x18, 0x00}); // jmp far 0x18:0x5000 (DPL 3 code)
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+    EXPECT_EQ(r.exception.error_code, 0x18u);
+    // Same level: call far 0x08:0x5000 pushes CS and EIP.
+    m.write(0x1000, {0x9a, 0x00, 0x50, 0x00, 0x00, 0x08, 0x00});
+    ASSERT_EQ(m.step().reason, StopReason::budget);
+    EXPECT_EQ(m.s.rip, 0x5000u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x8000u - 8);
+    EXPECT_EQ(m.read32(0x8000 - 8), 0x1007u);
+    EXPECT_EQ(m.read32(0x8000 - 4), 0x08u);
+    m.write(0x5000, {0xcb}); // retf
+    ASSERT_EQ(m.step().reason, StopReason::budget);
+    EXPECT_EQ(m.s.rip, 0x1007u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x8000u);
+    // Beyond the code segment limit.
+    m.write64(Machine::gdt + 0x48, descriptor(0, 0xfff, acc_code(0), 0x4));
+    m.s.gdtr.limit = 0x4f;
+    m.write(0x1007, {0xea, 0x00, 0x20, 0x00, 0x00, 0x48, 0x00});
+    r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+    EXPECT_EQ(r.exception.error_code, 0u);
+}
+
+TEST(Transfers, RetfToOuterLevel) {
+    Machine m;
+    m.protected32(0, 0x1000);
+    m.write(0x1000, {0xcb}); // retf
+    m.s.reg(Gpr::rsp) = 0x7000;
+    m.write32(0x7000, 0x4000);
+    m.write32(0x7004, 0x1b);
+    m.write32(0x7008, 0x6000);
+    m.write32(0x700c, 0x23);
+    m.s.segment(Seg::ds) = m.cache(0x10); // DPL 0 data: unusable at CPL 3 after the return
+    m.s.segment(Seg::es) = m.cache(0x23 & ~3);
+    m.s.segment(Seg::es).selector = 0x23;
+    m.step();
+    EXPECT_EQ(m.s.cpl(), 3u);
+    EXPECT_EQ(m.s.rip, 0x4000u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x6000u);
+    EXPECT_EQ(m.s.segment(Seg::ss).selector, 0x23);
+    EXPECT_EQ(m.s.segment(Seg::cs).selector, 0x1b);
+    EXPECT_TRUE(m.s.segment(Seg::ds).unusable());
+    EXPECT_EQ(m.s.segment(Seg::ds).selector, 0);
+    EXPECT_FALSE(m.s.segment(Seg::es).unusable());
+}
+
+TEST(Transfers, ReturnToInnerLevelFaults) {
+    Machine m;
+    m.protected32(3, 0x1000);
+    m.write(0x1000, {0xcb}); // retf to CPL 0 code from CPL 3
+    m.s.reg(Gpr::rsp) = 0x7000;
+    m.write32(0x7000, 0x4000);
+    m.write32(0x7004, 0x08);
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+    EXPECT_EQ(r.exception.error_code, 0x08u);
+}
+
+TEST(Transfers, SoftwareInterruptFromUserSwitchesToTssStack) {
+    Machine m;
+    m.protected32(3, 0x1000);
+    m.write64(Machine::idt + 0x80 * 8, gate32(0x08, 0x6000, 14, 3)); // 32-bit interrupt gate, DPL 3
+    m.write(0x1000, {0xcd, 0x80});                                   // int 0x80
+    m.s.rflags |= rflags::if_;
+    m.s.reg(Gpr::rsp) = 0x7ff0;
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.kind, EventKind::software_int);
+    EXPECT_EQ(m.s.rip, 0x1002u) << "INT n completes before delivery";
+    DeliveryResult d = deliver_exception(*m.cpu, r.exception);
+    ASSERT_EQ(d.status, DeliveryStatus::delivered);
+    EXPECT_EQ(m.s.cpl(), 0u);
+    EXPECT_EQ(m.s.rip, 0x6000u);
+    EXPECT_FALSE(m.s.rflags & rflags::if_) << "interrupt gate clears IF";
+    const u64 sp = m.s.reg(Gpr::rsp);
+    EXPECT_EQ(sp, 0x9000u - 20);
+    EXPECT_EQ(m.read32(sp + 0), 0x1002u); // EIP
+    EXPECT_EQ(m.read32(sp + 4), 0x1bu);   // CS
+    EXPECT_TRUE(m.read32(sp + 8) & rflags::if_);
+    EXPECT_EQ(m.read32(sp + 12), 0x7ff0u); // ESP
+    EXPECT_EQ(m.read32(sp + 16), 0x23u);   // SS
+
+    // IRET back to CPL 3 restores the user stack and IF.
+    m.write(0x6000, {0xcf});
+    ASSERT_NE(m.step().reason, StopReason::exception);
+    EXPECT_EQ(m.s.cpl(), 3u);
+    EXPECT_EQ(m.s.rip, 0x1002u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x7ff0u);
+    EXPECT_TRUE(m.s.rflags & rflags::if_);
+}
+
+TEST(Transfers, SoftwareInterruptChecksGateDpl) {
+    Machine m;
+    m.protected32(3, 0x1000);
+    m.write64(Machine::idt + 0x80 * 8, gate32(0x08, 0x6000, 14, 0)); // DPL 0 gate
+    m.write(0x1000, {0xcd, 0x80});
+    RunResult r = m.step();
+    DeliveryResult d = deliver_exception(*m.cpu, r.exception);
+    // #GP(0x80 * 8 + 2) is delivered instead, through its own gate (absent here: #NP -> #DF ...).
+    m.write64(Machine::idt + 13 * 8, gate32(0x08, 0x6100, 15, 0));
+    m.protected32(3, 0x1000);
+    m.write64(Machine::idt + 0x80 * 8, gate32(0x08, 0x6000, 14, 0));
+    r = m.step();
+    d = deliver_exception(*m.cpu, r.exception);
+    ASSERT_EQ(d.status, DeliveryStatus::delivered);
+    EXPECT_EQ(d.vector, 13);
+    EXPECT_EQ(m.s.rip, 0x6100u);
+    EXPECT_EQ(m.read32(m.s.reg(Gpr::rsp)), 0x80u * 8 + 2) << "error code: IDT bit, no EXT";
+    EXPECT_EQ(m.read32(m.s.reg(Gpr::rsp) + 4), 0x1002u);
+}
+
+TEST(Transfers, LongModeInterruptWithIst) {
+    Machine m;
+    m.long64(3, 0x1000);
+    m.idt_gate64(3, 0x6000, 3, 1);         // INT3 gate, DPL 3, IST1
+    m.write64(Machine::tss + 36, 0x50008); // IST1 (misaligned on purpose: aligned down to 16)
+    m.write64(Machine::tss + 4, 0x40000);  // RSP0 (unused: IST wins)
+    m.write(0x1000, {0xcc});               // int3
+    m.s.reg(Gpr::rsp) = 0x7123;
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::bp);
+    DeliveryResult d = deliver_exception(*m.cpu, r.exception);
+    ASSERT_EQ(d.status, DeliveryStatus::delivered);
+    const u64 sp = m.s.reg(Gpr::rsp);
+    EXPECT_EQ(sp, 0x50000u - 40);
+    EXPECT_EQ(m.read64(sp + 0), 0x1001u);  // RIP after INT3
+    EXPECT_EQ(m.read64(sp + 8), 0x3bu);    // CS
+    EXPECT_EQ(m.read64(sp + 24), 0x7123u); // RSP
+    EXPECT_EQ(m.read64(sp + 32), 0x23u);   // SS
+    EXPECT_EQ(m.s.cpl(), 0u);
+    EXPECT_EQ(m.s.segment(Seg::ss).selector, 0) << "null SS with RPL = new CPL";
+    EXPECT_EQ(m.s.rip, 0x6000u);
+    // IRETQ back to user mode.
+    m.write(0x6000, {0x48, 0xcf});
+    ASSERT_NE(m.step().reason, StopReason::exception);
+    EXPECT_EQ(m.s.cpl(), 3u);
+    EXPECT_EQ(m.s.rip, 0x1001u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x7123u);
+}
+
+TEST(Transfers, LongModeExceptionUsesRsp0AndErrorCode) {
+    Machine m;
+    m.long64(3, 0x1000);
+    m.idt_gate64(13, 0x6000, 0);
+    m.write64(Machine::tss + 4, 0x40000); // RSP0
+    m.write(0x1000, {0xfa});              // cli at CPL 3, IOPL 0: #GP(0)
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+    EXPECT_EQ(m.s.rip, 0x1000u) << "a fault leaves RIP at the instruction";
+    ASSERT_EQ(deliver_exception(*m.cpu, r.exception).status, DeliveryStatus::delivered);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x40000u - 48);
+    EXPECT_EQ(m.read64(0x40000 - 48), 0u);      // error code
+    EXPECT_EQ(m.read64(0x40000 - 40), 0x1000u); // RIP
+}
+
+TEST(Transfers, SyscallAndSysret) {
+    Machine m;
+    m.long64(3, 0x1000);
+    m.s.msr.star = (u64(0x1b) << 48) | (u64(0x30) << 32); // SYSRET CS = 0x1b + 16, SS = 0x1b + 8
+    m.s.msr.lstar = 0x6000;
+    m.s.msr.sfmask = rflags::if_ | rflags::tf;
+    m.s.rflags |= rflags::if_;
+    m.write(0x1000, {0x0f, 0x05}); // syscall
+    ASSERT_NE(m.step().reason, StopReason::exception);
+    EXPECT_EQ(m.s.rip, 0x6000u);
+    EXPECT_EQ(m.s.reg(Gpr::rcx), 0x1002u);
+    EXPECT_TRUE(m.s.reg(Gpr::r11) & rflags::if_);
+    EXPECT_FALSE(m.s.rflags & rflags::if_);
+    EXPECT_EQ(m.s.cpl(), 0u);
+    EXPECT_EQ(m.s.segment(Seg::cs).selector, 0x30);
+    EXPECT_TRUE(m.s.segment(Seg::cs).long_mode());
+    m.write(0x6000, {0x48, 0x0f, 0x07}); // sysretq
+    ASSERT_NE(m.step().reason, StopReason::exception);
+    EXPECT_EQ(m.s.rip, 0x1002u);
+    EXPECT_EQ(m.s.cpl(), 3u);
+    EXPECT_EQ(m.s.segment(Seg::cs).selector, u16((0x1b + 16) | 3));
+    EXPECT_TRUE(m.s.rflags & rflags::if_);
+    // SYSRET at CPL 3 faults.
+    m.write(0x1002, {0x48, 0x0f, 0x07});
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+}
+
+TEST(Transfers, RealModeInterruptThroughIvt) {
+    Machine m;                       // real mode at 0000:1000
+    m.write16(0x21 * 4, 0x0200);     // IP
+    m.write16(0x21 * 4 + 2, 0x0300); // CS
+    m.write(0x1000, {0xcd, 0x21});
+    m.s.reg(Gpr::rsp) = 0x7000;
+    m.s.rflags |= rflags::if_ | rflags::tf;
+    RunResult r = m.step();
+    // TF was set: the INT trap is reported (single-step is suppressed by the INT's delivery).
+    ASSERT_EQ(r.reason, StopReason::exception);
+    ASSERT_EQ(r.exception.kind, EventKind::software_int);
+    ASSERT_EQ(deliver_exception(*m.cpu, r.exception).status, DeliveryStatus::delivered);
+    EXPECT_EQ(m.s.segment(Seg::cs).selector, 0x300);
+    EXPECT_EQ(m.s.segment(Seg::cs).base, 0x3000u);
+    EXPECT_EQ(m.s.rip, 0x200u);
+    EXPECT_EQ(m.read16(0x7000 - 2), rflags::fixed1 | rflags::if_ | rflags::tf); // FLAGS pushed first
+    EXPECT_EQ(m.read16(0x7000 - 4), 0x0000u);                                   // CS
+    EXPECT_EQ(m.read16(0x7000 - 6), 0x1002u);                                   // IP
+    EXPECT_FALSE(m.s.rflags & (rflags::if_ | rflags::tf));
+    // IRET returns and restores IF/TF.
+    m.write(0x3200, {0xcf});
+    r = m.step();
+    EXPECT_EQ(m.s.rip, 0x1002u);
+    EXPECT_TRUE(m.s.rflags & rflags::if_);
+}
+
+} // namespace
