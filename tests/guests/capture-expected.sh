@@ -6,7 +6,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: capture-expected.sh BUILD_DIR NAME...}
 shift
 for name in "$@"; do
-    image=$(ls "$build/guests/$name".img "$build/guests/$name".elf 2>/dev/null | head -1 || true)
+    image=$build/guests/$name.img
+    [ -e "$image" ] || image=$build/guests/$name.elf
     "$here/run-bare.sh" "$image" >"$here/expected/$name.txt"
     echo "$name: $(wc -l <"$here/expected/$name.txt") lines"
 done

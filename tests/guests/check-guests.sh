@@ -18,9 +18,10 @@ shopt -s nullglob
 if [ $# -gt 0 ]; then
     images=()
     for name in "$@"; do
-        images+=("$guests/$name".img "$guests/$name".elf)
+        for candidate in "$guests/$name".img "$guests/$name".elf; do
+            [ -e "$candidate" ] && images+=("$candidate")
+        done
     done
-    images=($(ls "${images[@]}" 2>/dev/null))
 else
     images=("$guests"/*.img "$guests"/*.elf)
 fi
