@@ -47,4 +47,7 @@ expect_contains "$work/missing-file.err" "realvm: $work/missing-file.cfg:3: kern
 QEMU=qemu-system-none run_launcher no-qemu run configs/empty.cfg
 expect_status "$status" 1 "no QEMU"
 expect_contains "$work/no-qemu.err" "sudo apt-get install qemu-system-x86" "says how to get QEMU"
+run_launcher bad-usage run configs/empty.cfg --memory lots
+expect_status "$status" 1 "bad usage exits 1 (2 is kept for a panic)"
+expect_contains "$work/bad-usage.err" '"lots" is not a size (use e.g. 2G or 512M)' "says what a size is"
 finish
