@@ -31,6 +31,7 @@ if [ "$STATUS" = 0 ]; then echo "ok   QEMU exited by itself with status 0"; else
 boot_monitor 60 "debug=fixup debug=ring3"
 expect "debug=fixup: faults recovered" '^RealVM: debug=fixup: #GP \(non-canonical\) and #PF \(unmapped\) recovered, mapped read ok'
 expect "debug=ring3: interrupts in ring 3, #GP and #PF back to the monitor" '^RealVM: debug=ring3: ring 3 ran with [1-9][0-9]* timer interrupts, HLT -> #GP\(0\), monitor read -> #PF\(5\); per-CPU GS intact'
+expect "debug=ring3: 32-bit ring 1 likewise" '^RealVM: debug=ring3: 32-bit ring 1 ran with [1-9][0-9]* timer interrupts, HLT -> #GP\(0\)'
 expect "the debug boot still powers off" '^RealVM: powering off'
 if [ "$STATUS" != 0 ]; then echo "FAIL debug boot: QEMU status $STATUS"; FAILED=1; fi
 exit $FAILED

@@ -1,11 +1,9 @@
-/* A short trip to ring 3 and back, for the boot-time check of the deprivileging machinery
-   (kernel/ring3_check.cpp): u64 ring3_excursion(u64 rip, u64 rsp) enters 64-bit ring 3 at rip with
-   stack rsp and IF set, and returns when an exception handler resumes ring3_excursion_return with
-   the frame rewritten (rsp = ring3_excursion_saved_rsp, CS/SS of ring 0); it returns RAX as the
-   handler left it. The callee-saved registers live on the monitor stack meanwhile. */
-
-#define USER_CODE64 (0x28 | 3)
-#define USER_DATA (0x20 | 3)
+/* A short trip to a deprivileged ring and back, for the boot-time check of the deprivileging
+   machinery (kernel/ring3_check.cpp): u64 ring3_excursion(u64 rip, u64 rsp, u64 cs, u64 ss) enters
+   the code segment cs (64-bit ring 3, or 32-bit ring 1) at rip with stack ss:rsp and IF set, and
+   returns when an exception handler resumes ring3_excursion_return with the frame rewritten
+   (rsp = ring3_excursion_saved_rsp, CS/SS of ring 0); it returns RAX as the handler left it. The
+   callee-saved registers live on the monitor stack meanwhile. */
 
     .text
     .globl ring3_excursion
@@ -17,10 +15,10 @@ ring3_excursion:
     push %r14
     push %r15
     mov %rsp, ring3_excursion_saved_rsp(%rip)
-    pushq $USER_DATA                          /* the IRETQ frame (SDM vol. 3A, 6.14.3) */
+    pushq %rcx                                /* the IRETQ frame (SDM vol. 3A, 6.14.3) */
     pushq %rsi
-    pushq $0x202                              /* IF=1: timer interrupts hit ring 3 */
-    pushq $USER_CODE64
+    pushq $0x202                              /* IF=1: timer interrupts hit the excursion */
+    pushq %rdx
     pushq %rdi
     swapgs                                    /* the monitor's GS base waits in IA32_KERNEL_GS_BASE */
     iretq
