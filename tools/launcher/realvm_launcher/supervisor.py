@@ -65,10 +65,18 @@ def stop(process):
         process.wait()
 
 
+def end_line(watch):
+    """Ends the machine's last line if it is unfinished, so that what follows starts on a line of its own."""
+    if watch.line:
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.buffer.flush()
+        watch.line = b""
+
+
 def say(message, watch=None):
     """The launcher's verdict on its own line, after whatever the machine printed last."""
-    if watch is not None and watch.line:
-        sys.stdout.buffer.write(b"\n")
+    if watch is not None:
+        end_line(watch)
     sys.stdout.flush()
     sys.stderr.write(f"realvm: {message}\n")
     sys.stderr.flush()
@@ -111,6 +119,7 @@ def run(command, timeout=None):
     try:
         reason = pump(process, watch, timeout)
     except KeyboardInterrupt:
+        end_line(watch)
         stop(process)
         terminal.restore()
         say("interrupted", watch)
@@ -118,6 +127,7 @@ def run(command, timeout=None):
     if reason == "exit":
         status = process.wait()
     else:
+        end_line(watch)  # before QEMU's own "terminating on signal" message
         stop(process)
         status = None
     terminal.restore()
