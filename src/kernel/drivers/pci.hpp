@@ -15,42 +15,13 @@
 namespace realvm::kernel::drivers {
 
 // bus:device.function, as in `lspci` (PCI Local Bus Spec 3.0 §3.2.2.3.2: 8-bit bus, 5-bit device,
-// 3-bit function).
+// 3-bit function). The configuration's `pci =` lines are parsed by config::parse_pci_address.
 struct PciAddress {
     u8 bus = 0;
     u8 device = 0;
     u8 function = 0;
     constexpr auto operator<=>(const PciAddress&) const = default;
 };
-
-// Parses "BB:DD.F" (hexadecimal, as lspci and the realvm.cfg `pci =` key write it), optionally with
-// the domain "0000:" in front (only domain 0 exists for mechanism #1).
-constexpr std::optional<PciAddress> parse_pci_address(std::string_view text) {
-    auto hex = [](std::string_view digits, unsigned max) -> std::optional<unsigned> {
-        if (digits.empty() || digits.size() > 4) return std::nullopt;
-        unsigned v = 0;
-        for (char c : digits) {
-            const int d = c >= '0' && c <= '9'   ? c - '0'
-                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                 : -1;
-            if (d < 0) return std::nullopt;
-            v = v * 16 + static_cast<unsigned>(d);
-        }
-        return v <= max ? std::optional<unsigned>(v) : std::nullopt;
-    };
-    if (text.size() > 8 && text[4] == ':') {
-        if (hex(text.substr(0, 4), 0) != 0u) return std::nullopt;
-        text.remove_prefix(5);
-    }
-    const usize colon = text.find(':'), dot = text.find('.');
-    if (colon == std::string_view::npos || dot == std::string_view::npos || dot < colon) return std::nullopt;
-    const auto bus = hex(text.substr(0, colon), 0xFF);
-    const auto device = hex(text.substr(colon + 1, dot - colon - 1), 0x1F);
-    const auto function = hex(text.substr(dot + 1), 0x7);
-    if (!bus || !device || !function) return std::nullopt;
-    return PciAddress{static_cast<u8>(*bus), static_cast<u8>(*device), static_cast<u8>(*function)};
-}
 
 // Raw configuration space access. `offset` is a register offset 0..255; 16- and 32-bit accesses must
 // be naturally aligned. Not reentrant: 0xCF8/0xCFC is one shared index/data pair, so callers must not
