@@ -80,7 +80,7 @@ void* heap_allocate(usize size) {
         return block;
     }
     const u64 pages = align_up(size + large_header_size, page_size) / page_size;
-    const std::optional<HostPhys> range = physical_memory().allocate(pages * page_size, page_size);
+    const std::optional<HostPhys> range = physical_memory().allocate_top(pages * page_size, page_size);
     if (!range) return nullptr;
     auto* header = phys_ptr<PageHeader>(*range);
     *header = {large_magic, 0, pages, size};

@@ -155,6 +155,20 @@ std::optional<HostPhys> PhysicalMemory::allocate(u64 size, u64 alignment, HostPh
     return std::nullopt;
 }
 
+std::optional<HostPhys> PhysicalMemory::allocate_top(u64 size, u64 alignment) {
+    size = align_up(size, page_size);
+    if (alignment < page_size) alignment = page_size;
+    if (size == 0) return std::nullopt;
+    for (usize i = free_count_; i-- > 0;) {
+        if (free_[i].end - free_[i].base < size) continue;
+        const u64 start = align_down(free_[i].end - size, alignment);
+        if (start < free_[i].base) continue;
+        remove(start, start + size);
+        return HostPhys(start);
+    }
+    return std::nullopt;
+}
+
 u64 PhysicalMemory::largest_free_range(u64 alignment) const {
     u64 best = 0;
     for (usize i = 0; i < free_count_; ++i) {

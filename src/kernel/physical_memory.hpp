@@ -28,6 +28,9 @@ class PhysicalMemory {
     // `size` bytes aligned to `alignment` (a power of two, at least 4 KiB), the lowest that fits below
     // `below`; empty when no free range is large enough (say so with largest_free_range()).
     std::optional<HostPhys> allocate(u64 size, u64 alignment, HostPhys below = anywhere);
+    // The same from the top of memory, for the monitor's own multi-page blocks (heap), which should not
+    // cut into the low ranges VM partitions are taken from.
+    std::optional<HostPhys> allocate_top(u64 size, u64 alignment);
     // Returns a page-aligned range to the pool (merged with its neighbours).
     void free(HostPhys base, u64 size);
 

@@ -47,6 +47,15 @@ TEST(PhysicalMemory, PagesComeFromTheTopPartitionsFromTheBottom) {
     EXPECT_EQ(pm.allocate(256 * MiB, 2 * MiB), HostPhys(0x10000000));
 }
 
+TEST(PhysicalMemory, MonitorBlocksComeFromTheTop) {
+    PhysicalMemory pm;
+    pm.init(pc_map(), image);
+    EXPECT_EQ(pm.allocate_top(3 * page_size, page_size), HostPhys(0x7FFDD000));
+    EXPECT_EQ(pm.allocate_top(2 * MiB, 2 * MiB), HostPhys(0x7FC00000));
+    EXPECT_FALSE(pm.allocate_top(4 * GiB, page_size));
+    EXPECT_EQ(pm.allocate(2 * MiB, 2 * MiB), HostPhys(0x200000)); // the bottom is untouched
+}
+
 TEST(PhysicalMemory, FreeMergesBackToOneRange) {
     PhysicalMemory pm;
     pm.init(pc_map(), image);
