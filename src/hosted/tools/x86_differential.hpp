@@ -1,0 +1,778 @@
+// Differential test of the interpreter against the host CPU (issue 3, DESIGN §12): random unprivileged
+// instructions (arithmetic, logic, shifts, multiply/divide, bit operations, flags, moves, and string
+// operations) executed natively and by the interpreter from the same registers and flags; the results
+// and every flag the SDM defines for the instruction must be identical.
+//
+// Native execution: the instruction bytes followed by RET are placed in an executable page; a fixed
+// trampoline (one piece of assembly, below) loads all general registers but RSP and RFLAGS from a
+// struct, calls the instruction, and stores them back. Memory operands point into a data window mapped at
+// the same address in the host process and (as guest-physical RAM with paging off) in the interpreter's
+// bus, so that both see identical addresses and contents.
+//
+// Shared by bin/x86-differential (millions of cases) and the unit test differential_host_test.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <cpuid.h>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "vmm/vcpu/decoder.hpp"
+#include "vmm/vcpu/interpreter.hpp"
+
+namespace realvm::differential {
+
+using namespace realvm::vcpu;
+
+// Register file exchanged with the trampoline: gpr[16] in SDM order (gpr[4] = RSP unused), then RFLAGS.
+struct HostRegs {
+    u64 gpr[16];
+    u64 rflags;
+};
+
+extern "C" void realvm_differential_trampoline(HostRegs* regs, const void* code);
+
+// The trampoline: System V call with rdi = HostRegs*, rsi = code. Saves callee-saved registers, keeps
+// the HostRegs pointer and the code address on the stack, loads the test state, calls the code (which
+// ends in RET), then stores the state back.
+asm(R"(
+    .text
+    .globl realvm_differential_trampoline
+    .type realvm_differential_trampoline, @function
+realvm_differential_trampoline:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rdi
+    push %rsi
+    pushq 128(%rdi)
+    popfq
+    mov 0(%rdi), %rax
+    mov 8(%rdi), %rcx
+    mov 16(%rdi), %rdx
+    mov 24(%rdi), %rbx
+    mov 40(%rdi), %rbp
+    mov 48(%rdi), %rsi
+    mov 64(%rdi), %r8
+    mov 72(%rdi), %r9
+    mov 80(%rdi), %r10
+    mov 88(%rdi), %r11
+    mov 96(%rdi), %r12
+    mov 104(%rdi), %r13
+    mov 112(%rdi), %r14
+    mov 120(%rdi), %r15
+    mov 56(%rdi), %rdi
+    call *(%rsp)
+    pushfq
+    cld
+    xchg 16(%rsp), %rdi
+    mov %rax, 0(%rdi)
+    mov %rcx, 8(%rdi)
+    mov %rdx, 16(%rdi)
+    mov %rbx, 24(%rdi)
+    mov %rbp, 40(%rdi)
+    mov %rsi, 48(%rdi)
+    mov %r8, 64(%rdi)
+    mov %r9, 72(%rdi)
+    mov %r10, 80(%rdi)
+    mov %r11, 88(%rdi)
+    mov %r12, 96(%rdi)
+    mov %r13, 104(%rdi)
+    mov %r14, 112(%rdi)
+    mov %r15, 120(%rdi)
+    popq 128(%rdi)
+    add $8, %rsp
+    popq 56(%rdi)
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+    .size realvm_differential_trampoline, .-realvm_differential_trampoline
+)");
+
+// The data window: the same address in the host and in guest-physical memory.
+constexpr u64 window_base = 0x5a000000;
+constexpr u64 window_size = 2 * page_size;
+constexpr u64 code_address = 0x1000; // guest-physical address of the instruction in the interpreter
+
+// One test case: an instruction and its starting state, with the flags the SDM leaves undefined.
+struct Case {
+    u8 bytes[16] = {};
+    unsigned length = 0;
+    HostRegs regs{};
+    u8 memory[window_size] = {};
+    u64 undefined_flags = 0;    // RFLAGS bits not compared
+    u64 undefined_reg_mask = 0; // bits of `undefined_reg` not compared (BSF/BSR with a zero source)
+    int undefined_reg = -1;
+    std::string name;
+};
+
+struct Outcome {
+    HostRegs regs;
+    std::vector<u8> memory;
+    bool ok = true;
+    std::string error;
+};
+
+// Host features some instructions need (CPUID.7:EBX.BMI1 for TZCNT, CPUID.80000001:ECX.ABM for LZCNT,
+// CPUID.1:ECX.POPCNT); without them the host would execute F3 0F BC/BD as BSF/BSR.
+struct HostFeatures {
+    bool popcnt = false, lzcnt = false, bmi1 = false;
+    HostFeatures() {
+        unsigned a, b, c, d;
+        if (__get_cpuid(1, &a, &b, &c, &d)) popcnt = c & (1u << 23);
+        if (__get_cpuid(0x80000001, &a, &b, &c, &d)) lzcnt = c & (1u << 5);
+        if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) bmi1 = b & (1u << 3);
+    }
+};
+
+class NativeRunner {
+  public:
+    NativeRunner() {
+        code_ = static_cast<u8*>(
+            mmap(nullptr, page_size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        window_ =
+            static_cast<u8*>(mmap(reinterpret_cast<void*>(window_base), window_size, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+    }
+    ~NativeRunner() {
+        if (code_ != MAP_FAILED) munmap(code_, page_size);
+        if (window_ != MAP_FAILED) munmap(window_, window_size);
+    }
+    bool usable() const { return code_ != MAP_FAILED && window_ == reinterpret_cast<u8*>(window_base); }
+
+    Outcome run(const Case& c) {
+        Outcome o;
+        std::memcpy(code_, c.bytes, c.length);
+        code_[c.length] = 0xc3; // RET
+        std::memcpy(window_, c.memory, window_size);
+        o.regs = c.regs;
+        realvm_differential_trampoline(&o.regs, code_);
+        o.memory.assign(window_, window_ + window_size);
+        return o;
+    }
+
+  private:
+    u8* code_ = static_cast<u8*>(MAP_FAILED);
+    u8* window_ = static_cast<u8*>(MAP_FAILED);
+};
+
+// Guest-physical memory for the interpreter: a code page at code_address and the data window.
+class DifferentialBus final : public Bus {
+  public:
+    u8* ram_page(GuestPhys page) override {
+        u64 p = page.value();
+        if (p == code_address) return code_;
+        if (p >= window_base && p < window_base + window_size) return window_ + (p - window_base);
+        return nullptr;
+    }
+    u64 read(GuestPhys, unsigned size) override { return Interpreter::mask(size); }
+    void write(GuestPhys, unsigned, u64) override {}
+    u32 in(Port, unsigned size) override { return u32(Interpreter::mask(size)); }
+    void out(Port, unsigned, u32) override {}
+    CpuidLeaf cpuid(u32, u32) override { return {}; }
+    u64 tsc() override { return 0; }
+
+    alignas(4096) u8 code_[page_size] = {};
+    alignas(4096) u8 window_[window_size] = {};
+};
+
+class InterpreterRunner {
+  public:
+    InterpreterRunner() : cpu_(std::make_unique<Interpreter>(state_, *bus_)) {}
+
+    Outcome run(const Case& c) {
+        Outcome o;
+        std::memcpy(bus_->code_, c.bytes, c.length);
+        std::memset(bus_->code_ + c.length, 0xcc, 16);
+        std::memcpy(bus_->window_, c.memory, window_size);
+        CpuState& s = state_;
+        s = CpuState{};
+        // 64-bit mode, CPL 3, paging off in the interpreter's view (linear = guest-physical), flat segments.
+        s.cr0 = cr0::pe | cr0::et | cr0::ne;
+        s.efer = efer::lme | efer::lma;
+        constexpr u32 data = seg_attr::p | seg_attr::s | seg_attr::type_rw | seg_attr::type_accessed |
+                             (3u << seg_attr::dpl_shift) | seg_attr::db | seg_attr::g;
+        for (auto& sr : s.seg)
+            sr = SegmentRegister{0x2b, 0, 0xffffffff, data};
+        s.segment(Seg::cs) = SegmentRegister{0x33, 0, 0xffffffff,
+                                             seg_attr::p | seg_attr::s | seg_attr::type_code |
+                                                 seg_attr::type_rw | seg_attr::type_accessed |
+                                                 (3u << seg_attr::dpl_shift) | seg_attr::l | seg_attr::g};
+        s.rip = code_address;
+        for (unsigned i = 0; i < 16; ++i)
+            s.gpr[i] = c.regs.gpr[i];
+        s.gpr[4] = 0; // RSP: not used by the cases
+        s.rflags = c.regs.rflags | rflags::fixed1;
+        // The same Interpreter runs every case: run() re-reads the mode; the decode cache checks the bytes.
+        RunResult r = cpu_->step();
+        if (r.reason != StopReason::budget || r.executed != 1) {
+            o.ok = false;
+            o.error = "interpreter stopped: reason " + std::to_string(int(r.reason)) + " vector " +
+                      std::to_string(int(r.exception.vector));
+        } else if (s.rip != code_address + c.length) {
+            o.ok = false;
+            o.error = "interpreter RIP " + std::to_string(s.rip - code_address) + " != length";
+        }
+        for (unsigned i = 0; i < 16; ++i)
+            o.regs.gpr[i] = s.gpr[i];
+        o.regs.gpr[4] = c.regs.gpr[4];
+        o.regs.rflags = s.rflags;
+        o.memory.assign(bus_->window_, bus_->window_ + window_size);
+        return o;
+    }
+
+  private:
+    std::unique_ptr<DifferentialBus> bus_ = std::make_unique<DifferentialBus>();
+    CpuState state_;
+    std::unique_ptr<Interpreter> cpu_;
+};
+
+// The RFLAGS bits compared: the six status flags and DF (the trampoline's POPF cannot set TF/IF/IOPL).
+constexpr u64 compared_flags = rflags::arith | rflags::df;
+
+// Compares; returns an empty string when identical in everything defined.
+inline std::string compare(const Case& c, const Outcome& native, const Outcome& emulated) {
+    if (!emulated.ok) return emulated.error;
+    char buf[160];
+    std::string diff;
+    for (unsigned i = 0; i < 16; ++i) {
+        if (i == 4) continue;
+        u64 mask = int(i) == c.undefined_reg ? ~c.undefined_reg_mask : ~0ull;
+        if ((native.regs.gpr[i] ^ emulated.regs.gpr[i]) & mask) {
+            std::snprintf(buf, sizeof buf, " r%u: host %016llx interp %016llx;", i,
+                          (unsigned long long)native.regs.gpr[i], (unsigned long long)emulated.regs.gpr[i]);
+            diff += buf;
+        }
+    }
+    u64 fmask = compared_flags & ~c.undefined_flags;
+    if ((native.regs.rflags ^ emulated.regs.rflags) & fmask) {
+        std::snprintf(buf, sizeof buf, " flags: host %03llx interp %03llx (compared %03llx);",
+                      (unsigned long long)(native.regs.rflags & compared_flags),
+                      (unsigned long long)(emulated.regs.rflags & compared_flags), (unsigned long long)fmask);
+        diff += buf;
+    }
+    if (native.memory != emulated.memory) {
+        for (usize i = 0; i < native.memory.size(); ++i)
+            if (native.memory[i] != emulated.memory[i]) {
+                std::snprintf(buf, sizeof buf, " memory +%zx: host %02x interp %02x;", i, native.memory[i],
+                              emulated.memory[i]);
+                diff += buf;
+                break;
+            }
+    }
+    return diff;
+}
+
+inline std::string describe(const Case& c) {
+    std::string s = c.name + " [";
+    char buf[64];
+    for (unsigned i = 0; i < c.length; ++i) {
+        std::snprintf(buf, sizeof buf, i ? " %02x" : "%02x", c.bytes[i]);
+        s += buf;
+    }
+    s += "]";
+    static const char* const names[] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                        "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+    for (unsigned i = 0; i < 16; ++i) {
+        if (i == 4) continue;
+        std::snprintf(buf, sizeof buf, " %s=%llx", names[i], (unsigned long long)c.regs.gpr[i]);
+        s += buf;
+    }
+    std::snprintf(buf, sizeof buf, " flags=%llx", (unsigned long long)c.regs.rflags);
+    s += buf;
+    return s;
+}
+
+} // namespace realvm::differential
+
+namespace realvm::differential {
+
+// Random cases over the unprivileged integer instructions, operand sizes 8/16/32/64, register and memory
+// operands. Each generator also records the flags the SDM leaves undefined for the operands chosen.
+class CaseGenerator {
+  public:
+    explicit CaseGenerator(u64 seed) : rng_(seed) {}
+
+    Case next() {
+        Case c;
+        for (auto& g : c.regs.gpr)
+            g = value();
+        c.regs.gpr[4] = 0;
+        c.regs.rflags = rflags::fixed1 | (rng_() & (rflags::arith | rflags::df));
+        for (usize i = 0; i < window_size; i += 8) {
+            u64 v = rng_();
+            std::memcpy(&c.memory[i], &v, 8);
+        }
+        size_ = pick_size();
+        rex_ = 0;
+        force_rex_ = false;
+        switch (pick(17)) {
+        case 0: alu(c); break;
+        case 1: alu_imm(c); break;
+        case 2: unary(c); break;
+        case 3: shift(c); break;
+        case 4: multiply(c); break;
+        case 5: divide(c); break;
+        case 6: bit_test(c); break;
+        case 7: bit_scan(c); break;
+        case 8: double_shift(c); break;
+        case 9: exchange(c); break;
+        case 10: extend(c); break;
+        case 11: conditional(c); break;
+        case 12: flag_ops(c); break;
+        case 13: string(c); break;
+        case 14: imul_forms(c); break;
+        case 15: bswap(c); break;
+        default: alu(c); break;
+        }
+        return c;
+    }
+
+  private:
+    unsigned pick(unsigned n) { return static_cast<unsigned>(rng_() % n); }
+    unsigned pick_size() {
+        static constexpr unsigned sizes[] = {8, 4, 8, 4, 2, 1};
+        return sizes[pick(6)];
+    }
+    // Operand values: random, small, and the boundaries where flags change.
+    u64 value() {
+        static constexpr u64 special[] = {0,           1,          2,
+                                          0x7f,        0x80,       0xff,
+                                          0x7fff,      0x8000,     0xffff,
+                                          0x7fffffff,  0x80000000, 0xffffffff,
+                                          ~0ull,       1ull << 63, (1ull << 63) - 1,
+                                          0x100000000, 0xfffffffe, 0x8000000000000001ull};
+        switch (pick(4)) {
+        case 0: return special[pick(sizeof special / sizeof special[0])];
+        case 1: return pick(64);
+        case 2: return static_cast<u64>(-static_cast<i64>(pick(64)));
+        default: return rng_();
+        }
+    }
+    // A general register for an operand of the current size (never RSP; AH..BH only without REX).
+    unsigned reg() {
+        for (;;) {
+            unsigned r = pick(16);
+            if (r != 4) return r;
+        }
+    }
+
+    // Emits prefixes + opcode bytes; REX from rex_ | W, and the operand-size prefix for 16 bits.
+    void begin(Case& c, std::initializer_list<u8> opcode, bool sized = true) {
+        unsigned n = 0;
+        if (sized && size_ == 2) c.bytes[n++] = 0x66;
+        u8 rex = rex_;
+        if (sized && size_ == 8) rex |= 8;
+        if (rex || force_rex_) c.bytes[n++] = static_cast<u8>(0x40 | rex);
+        for (u8 b : opcode)
+            c.bytes[n++] = b;
+        c.length = n;
+    }
+    void emit(Case& c, u8 b) { c.bytes[c.length++] = b; }
+    void emit_imm(Case& c, u64 v, unsigned bytes) {
+        for (unsigned i = 0; i < bytes; ++i)
+            emit(c, static_cast<u8>(v >> (8 * i)));
+    }
+
+    // Chooses the ModRM operands: `reg_field` (a register or an opcode extension when `ext`) and an r/m
+    // that is a register or, sometimes, memory in the data window addressed by a base register.
+    struct ModRM {
+        unsigned reg = 0, rm = 0;
+        bool memory = false;
+        unsigned base = 0;
+        i8 disp = 0;
+    };
+    ModRM choose_modrm(Case& c, bool ext_reg, unsigned ext, bool allow_memory = true) {
+        ModRM m;
+        m.reg = ext_reg ? ext : reg();
+        m.memory = allow_memory && pick(3) == 0;
+        if (m.memory) {
+            m.base = reg();
+            if (!ext_reg && m.base == m.reg) m.base = (m.base + 1) % 16 == 4 ? 5 : (m.base + 1) % 16;
+            m.disp = static_cast<i8>(pick(64)) - 32;
+            u64 offset = 64 + pick(static_cast<unsigned>(window_size - 160));
+            c.regs.gpr[m.base] = window_base + offset - static_cast<i64>(m.disp);
+        } else {
+            m.rm = reg();
+        }
+        rex_ = 0;
+        if (m.reg >= 8 && !ext_reg) rex_ |= 4;
+        unsigned rmreg = m.memory ? m.base : m.rm;
+        if (rmreg >= 8) rex_ |= 1;
+        // Byte registers 4-7 are SPL..DIL with any REX, AH..BH without: exercise both.
+        force_rex_ = size_ == 1 && pick(2) == 0;
+        return m;
+    }
+    void emit_modrm(Case& c, const ModRM& m) {
+        if (m.memory) {
+            unsigned b = m.base & 7;
+            emit(c, static_cast<u8>(0x40 | (m.reg & 7) << 3 | (b == 4 ? 4 : b)));
+            if (b == 4) emit(c, 0x24); // SIB: base only (r12)
+            emit(c, static_cast<u8>(m.disp));
+        } else {
+            emit(c, static_cast<u8>(0xc0 | (m.reg & 7) << 3 | (m.rm & 7)));
+        }
+    }
+    // Opcode with the byte form at `op` and the full-size form at `op + 1`.
+    u8 sized_op(u8 op) const { return size_ == 1 ? op : static_cast<u8>(op + 1); }
+
+    void alu(Case& c) {
+        unsigned op = pick(8);
+        bool to_reg = pick(2);
+        auto m = choose_modrm(c, false, 0);
+        begin(c, {static_cast<u8>(op * 8 + (to_reg ? 2 : 0) + (size_ == 1 ? 0 : 1))});
+        emit_modrm(c, m);
+        static const char* const names[] = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
+        c.name = names[op];
+        if (op == 1 || op == 4 || op == 6) c.undefined_flags = rflags::af;
+    }
+    void alu_imm(Case& c) {
+        unsigned op = pick(8);
+        bool imm8 = size_ != 1 && pick(2);
+        auto m = choose_modrm(c, true, op);
+        begin(c, {static_cast<u8>(size_ == 1 ? 0x80 : imm8 ? 0x83 : 0x81)});
+        emit_modrm(c, m);
+        emit_imm(c, value(), size_ == 1 || imm8 ? 1 : size_ == 2 ? 2 : 4);
+        c.name = "alu-imm";
+        if (op == 1 || op == 4 || op == 6) c.undefined_flags = rflags::af;
+        if (pick(4) == 0) { // TEST r/m, imm
+            Case t = c;
+            auto mt = choose_modrm(t, true, 0);
+            begin(t, {sized_op(0xf6)});
+            emit_modrm(t, mt);
+            emit_imm(t, value(), size_ == 1 ? 1 : size_ == 2 ? 2 : 4);
+            t.name = "test-imm";
+            t.undefined_flags = rflags::af;
+            c = t;
+        }
+    }
+    void unary(Case& c) {
+        static constexpr unsigned ops[] = {2, 3, 0, 1}; // NOT NEG INC DEC
+        unsigned which = pick(4);
+        auto m = choose_modrm(c, true, ops[which]);
+        begin(c, {which < 2 ? sized_op(0xf6) : sized_op(0xfe)});
+        emit_modrm(c, m);
+        static const char* const names[] = {"not", "neg", "inc", "dec"};
+        c.name = names[which];
+    }
+    void shift(Case& c) {
+        unsigned op = pick(8); // ROL ROR RCL RCR SHL SHR SAL SAR
+        unsigned form = pick(3);
+        auto m = choose_modrm(c, true, op);
+        unsigned count = 0;
+        if (form == 0) {
+            begin(c, {sized_op(0xd0)});
+            emit_modrm(c, m);
+            count = 1;
+        } else if (form == 1) {
+            begin(c, {sized_op(0xd2)});
+            emit_modrm(c, m);
+            if (pick(2) && !(m.memory && m.base == 1)) c.regs.gpr[1] = (c.regs.gpr[1] & ~0xffull) | pick(70);
+            count = c.regs.gpr[1] & 0xff; // read before the instruction writes (even when CL is the operand)
+        } else {
+            begin(c, {sized_op(0xc0)});
+            emit_modrm(c, m);
+            count = pick(70);
+            emit(c, static_cast<u8>(count));
+        }
+        static const char* const names[] = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
+        c.name = names[op];
+        unsigned masked = count & (size_ == 8 ? 63 : 31);
+        if (masked == 0) return;
+        u64 undefined = 0;
+        if (masked != 1) undefined |= rflags::of;
+        if (op >= 4) {
+            undefined |= rflags::af;
+            if (op != 7 && masked >= size_ * 8)
+                undefined |= rflags::cf; // SHL/SHR: "undefined where the count >= the operand size"
+        }
+        c.undefined_flags = undefined;
+    }
+    void multiply(Case& c) {
+        unsigned op = 4 + pick(2); // MUL IMUL
+        auto m = choose_modrm(c, true, op);
+        begin(c, {sized_op(0xf6)});
+        emit_modrm(c, m);
+        c.name = op == 4 ? "mul" : "imul1";
+        c.undefined_flags = rflags::sf | rflags::zf | rflags::af | rflags::pf;
+    }
+    void imul_forms(Case& c) {
+        if (size_ == 1) size_ = 4;
+        unsigned form = pick(3);
+        auto m = choose_modrm(c, false, 0);
+        if (form == 0) {
+            begin(c, {0x0f, 0xaf});
+            emit_modrm(c, m);
+        } else if (form == 1) {
+            begin(c, {0x6b});
+            emit_modrm(c, m);
+            emit_imm(c, value(), 1);
+        } else {
+            begin(c, {0x69});
+            emit_modrm(c, m);
+            emit_imm(c, value(), size_ == 2 ? 2 : 4);
+        }
+        c.name = "imul";
+        c.undefined_flags = rflags::sf | rflags::zf | rflags::af | rflags::pf;
+    }
+    // DIV/IDIV with operands that do not raise #DE (the host would deliver SIGFPE).
+    void divide(Case& c) {
+        bool is_signed = pick(2);
+        ModRM m;
+        for (;;) {
+            m = choose_modrm(c, true, is_signed ? 7 : 6);
+            unsigned r = m.memory ? m.base : m.rm;
+            if (r != 0 && r != 2 && !(m.memory && (r == 0 || r == 2))) break;
+        }
+        if (size_ == 1) force_rex_ = true; // avoid AH (part of the dividend) as the divisor
+        begin(c, {sized_op(0xf6)});
+        emit_modrm(c, m);
+        c.name = is_signed ? "idiv" : "div";
+        c.undefined_flags = rflags::arith;
+        // The divisor as the instruction will read it.
+        u64 mask = size_ == 8 ? ~0ull : (1ull << (size_ * 8)) - 1;
+        u64 divisor;
+        u64 where = m.memory ? c.regs.gpr[m.base] + static_cast<i64>(m.disp) - window_base : 0;
+        auto read_divisor = [&]() -> u64 {
+            if (m.memory) {
+                u64 v = 0;
+                std::memcpy(&v, &c.memory[where], size_);
+                return v & mask;
+            }
+            return c.regs.gpr[m.rm] & mask;
+        };
+        auto write_divisor = [&](u64 v) {
+            if (m.memory)
+                std::memcpy(&c.memory[where], &v, size_);
+            else
+                c.regs.gpr[m.rm] = (c.regs.gpr[m.rm] & ~mask) | (v & mask);
+        };
+        divisor = read_divisor();
+        if (divisor == 0) write_divisor(divisor = 1 + pick(100));
+        // Dividend high part: for DIV below the divisor; for IDIV the sign extension of the low part (the
+        // quotient then fits unless low = MIN and divisor = -1, which is replaced).
+        unsigned bits = size_ * 8;
+        auto sext = [&](u64 v) {
+            return bits == 64 ? v : ((v & mask) ^ (1ull << (bits - 1))) - (1ull << (bits - 1));
+        };
+        if (size_ == 1) {
+            u64 ax = c.regs.gpr[0] & 0xffff;
+            u64 al = ax & 0xff;
+            u64 ah = is_signed ? (static_cast<i64>(sext(al)) < 0 ? 0xff : 0)
+                               : pick(static_cast<unsigned>(divisor));
+            c.regs.gpr[0] = (c.regs.gpr[0] & ~0xffffull) | ah << 8 | al;
+        } else {
+            u64 low = c.regs.gpr[0] & mask;
+            u64 high = is_signed ? (static_cast<i64>(sext(low)) < 0 ? mask : 0) : rng_() % divisor;
+            c.regs.gpr[2] = (c.regs.gpr[2] & ~mask) | high;
+        }
+        if (is_signed && (divisor & mask) == mask) {
+            u64 low = (size_ == 1 ? c.regs.gpr[0] & 0xff : c.regs.gpr[0]) & mask;
+            if (low == (1ull << (bits - 1))) write_divisor(3);
+        }
+    }
+    void bit_test(Case& c) {
+        if (size_ == 1) size_ = 4;
+        unsigned op = pick(4); // BT BTS BTR BTC
+        if (pick(2)) {
+            auto m = choose_modrm(c, false, 0);
+            begin(c, {0x0f, static_cast<u8>(0xa3 + op * 8)});
+            emit_modrm(c, m);
+            if (m.memory) // the bit offset reaches beyond the operand: keep it inside the window
+                c.regs.gpr[m.reg] = static_cast<u64>(static_cast<i64>(pick(256)) - 64);
+        } else {
+            auto m = choose_modrm(c, true, 4 + op);
+            begin(c, {0x0f, 0xba});
+            emit_modrm(c, m);
+            emit(c, static_cast<u8>(rng_()));
+        }
+        static const char* const names[] = {"bt", "bts", "btr", "btc"};
+        c.name = names[op];
+        c.undefined_flags = rflags::of | rflags::sf | rflags::af | rflags::pf;
+    }
+    void bit_scan(Case& c) {
+        if (size_ == 1) size_ = 4;
+        static HostFeatures features;
+        unsigned op = pick(5); // BSF BSR TZCNT LZCNT POPCNT
+        if ((op == 2 && !features.bmi1) || (op == 3 && !features.lzcnt) || (op == 4 && !features.popcnt))
+            op = pick(2);
+        auto m = choose_modrm(c, false, 0);
+        if (pick(4) == 0 && !m.memory) c.regs.gpr[m.rm] = 0;
+        static constexpr u8 opcodes[] = {0xbc, 0xbd, 0xbc, 0xbd, 0xb8};
+        if (op >= 2) {
+            // F3 must precede REX: build by hand.
+            unsigned n = 0;
+            if (size_ == 2) c.bytes[n++] = 0x66;
+            c.bytes[n++] = 0xf3;
+            u8 rex = rex_ | (size_ == 8 ? 8 : 0);
+            if (rex) c.bytes[n++] = static_cast<u8>(0x40 | rex);
+            c.bytes[n++] = 0x0f;
+            c.bytes[n++] = opcodes[op];
+            c.length = n;
+        } else {
+            begin(c, {0x0f, opcodes[op]});
+        }
+        emit_modrm(c, m);
+        static const char* const names[] = {"bsf", "bsr", "tzcnt", "lzcnt", "popcnt"};
+        c.name = names[op];
+        if (op < 2) {
+            c.undefined_flags = rflags::cf | rflags::of | rflags::sf | rflags::af | rflags::pf;
+            u64 mask = size_ == 8 ? ~0ull : (1ull << (size_ * 8)) - 1;
+            u64 src = 0;
+            if (m.memory)
+                std::memcpy(&src, &c.memory[c.regs.gpr[m.base] + static_cast<i64>(m.disp) - window_base],
+                            size_);
+            else
+                src = c.regs.gpr[m.rm];
+            if ((src & mask) == 0) { // destination undefined (Intel and AMD leave it unchanged)
+                c.undefined_reg = static_cast<int>(m.reg);
+                c.undefined_reg_mask = ~0ull;
+            }
+        } else if (op < 4) {
+            c.undefined_flags = rflags::of | rflags::sf | rflags::af | rflags::pf;
+        }
+    }
+    void double_shift(Case& c) {
+        if (size_ == 1) size_ = 4;
+        unsigned op = pick(2); // SHLD SHRD
+        bool by_cl = pick(2);
+        auto m = choose_modrm(c, false, 0);
+        if (m.memory && m.base == 1) by_cl = false; // CL holds the address
+        unsigned count = pick(70);
+        if (m.memory && size_ == 2)
+            count %= 17; // a 16-bit memory result is undefined for counts above 16: not generated
+        if (by_cl) {
+            begin(c, {0x0f, static_cast<u8>(op ? 0xad : 0xa5)});
+            emit_modrm(c, m);
+            if (pick(2) || (m.memory && size_ == 2)) c.regs.gpr[1] = (c.regs.gpr[1] & ~0xffull) | count;
+            count = c.regs.gpr[1] & 0xff;
+        } else {
+            begin(c, {0x0f, static_cast<u8>(op ? 0xac : 0xa4)});
+            emit_modrm(c, m);
+            emit(c, static_cast<u8>(count));
+        }
+        c.name = op ? "shrd" : "shld";
+        unsigned masked = count & (size_ == 8 ? 63 : 31);
+        if (masked == 0) return;
+        c.undefined_flags = rflags::af | (masked != 1 ? rflags::of : 0);
+        if (size_ == 2 && masked > 16) { // result and flags undefined (SDM SHLD/SHRD)
+            c.undefined_flags = rflags::arith;
+            c.undefined_reg = static_cast<int>(m.rm);
+            c.undefined_reg_mask = 0xffff;
+        }
+    }
+    void exchange(Case& c) {
+        unsigned op = pick(3); // XCHG XADD CMPXCHG
+        auto m = choose_modrm(c, false, 0);
+        if (op == 0)
+            begin(c, {sized_op(0x86)});
+        else if (op == 1)
+            begin(c, {0x0f, sized_op(0xc0)});
+        else
+            begin(c, {0x0f, sized_op(0xb0)});
+        emit_modrm(c, m);
+        if (op == 2 && pick(2)) { // make the comparison succeed sometimes
+            u64 mask = size_ == 8 ? ~0ull : (1ull << (size_ * 8)) - 1;
+            if (!m.memory && !(size_ == 1 && !force_rex_ && !(rex_ & 1) && m.rm >= 4))
+                c.regs.gpr[0] = (c.regs.gpr[0] & ~mask) | (c.regs.gpr[m.rm] & mask);
+        }
+        static const char* const names[] = {"xchg", "xadd", "cmpxchg"};
+        c.name = names[op];
+    }
+    void extend(Case& c) {
+        unsigned op = pick(6);
+        if (op < 4) { // MOVZX/MOVSX Gv, Eb/Ew
+            if (size_ == 1) size_ = 4;
+            auto m = choose_modrm(c, false, 0);
+            static constexpr u8 ops[] = {0xb6, 0xb7, 0xbe, 0xbf};
+            force_rex_ = pick(2);
+            begin(c, {0x0f, ops[op]});
+            emit_modrm(c, m);
+            c.name = op < 2 ? "movzx" : "movsx";
+        } else if (op == 4) { // CBW/CWDE/CDQE
+            if (size_ == 1) size_ = 4;
+            begin(c, {0x98});
+            c.name = "cbw";
+        } else { // CWD/CDQ/CQO
+            if (size_ == 1) size_ = 4;
+            begin(c, {0x99});
+            c.name = "cwd";
+        }
+    }
+    void conditional(Case& c) {
+        unsigned cc = pick(16);
+        if (pick(2)) {
+            size_ = 1;
+            auto m = choose_modrm(c, true, 0);
+            begin(c, {0x0f, static_cast<u8>(0x90 + cc)});
+            emit_modrm(c, m);
+            c.name = "setcc";
+        } else {
+            if (size_ == 1) size_ = 4;
+            auto m = choose_modrm(c, false, 0);
+            begin(c, {0x0f, static_cast<u8>(0x40 + cc)});
+            emit_modrm(c, m);
+            c.name = "cmovcc";
+        }
+    }
+    void flag_ops(Case& c) {
+        static constexpr u8 ops[] = {0xf5, 0xf8, 0xf9, 0xfc, 0xfd, 0x9e, 0x9f};
+        static const char* const names[] = {"cmc", "clc", "stc", "cld", "std", "sahf", "lahf"};
+        unsigned op = pick(7);
+        size_ = 4;
+        rex_ = 0;
+        force_rex_ = false;
+        begin(c, {ops[op]});
+        c.name = names[op];
+    }
+    void bswap(Case& c) {
+        size_ = pick(2) ? 8 : 4;
+        unsigned r = reg();
+        rex_ = r >= 8 ? 1 : 0;
+        force_rex_ = false;
+        begin(c, {0x0f, static_cast<u8>(0xc8 + (r & 7))});
+        c.name = "bswap";
+    }
+    void string(Case& c) {
+        static constexpr u8 ops[] = {0xa4, 0xa6, 0xaa, 0xac, 0xae}; // MOVS CMPS STOS LODS SCAS
+        static const char* const names[] = {"movs", "cmps", "stos", "lods", "scas"};
+        unsigned op = pick(5);
+        rex_ = 0;
+        force_rex_ = false;
+        unsigned rep = pick(3); // none, F3, F2
+        unsigned n = 0;
+        if (rep) c.bytes[n++] = rep == 1 ? 0xf3 : 0xf2;
+        if (size_ == 2) c.bytes[n++] = 0x66;
+        if (size_ == 8) c.bytes[n++] = 0x48;
+        c.bytes[n++] = size_ == 1 ? ops[op] : static_cast<u8>(ops[op] + 1);
+        c.length = n;
+        c.regs.gpr[6] = window_base + 256 + pick(static_cast<unsigned>(window_size / 2 - 512));
+        c.regs.gpr[7] =
+            window_base + window_size / 2 + 256 + pick(static_cast<unsigned>(window_size / 2 - 512));
+        c.regs.gpr[1] = pick(12);
+        if ((op == 1 || op == 4) && pick(2)) { // make equal runs for REPE
+            std::memcpy(&c.memory[c.regs.gpr[7] - window_base - 64],
+                        &c.memory[c.regs.gpr[6] - window_base - 64], 128);
+        }
+        c.name = std::string(rep == 1 ? "rep " : rep == 2 ? "repne " : "") + names[op];
+    }
+
+    std::mt19937_64 rng_;
+    unsigned size_ = 4;
+    u8 rex_ = 0;
+    bool force_rex_ = false;
+};
+
+} // namespace realvm::differential

