@@ -47,7 +47,7 @@ class SystemControlPortA final : public PortDevice {
         const bool reset = (value & 1) && !(value_ & 1);
         value_ = u8(value);
         a20_.set_from_port_92(value & 0x02);
-        if (reset) machine_.reset_requested();
+        if (reset) machine_.reset_requested(ResetKind::cpu);
     }
 
   private:

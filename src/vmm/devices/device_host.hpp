@@ -36,10 +36,16 @@ class DeviceLog {
     ~DeviceLog() = default;
 };
 
+// How much of the machine a reset request covers. The keyboard controller's reset line, port 0x92
+// bit 0 and a soft 0xcf9 reset restart only the CPU: devices and RAM keep their state (how 286-era
+// software left protected mode, with CMOS byte 0x0f telling the BIOS what to do next). A hard 0xcf9
+// reset (bit 1 set) resets the whole platform.
+enum class ResetKind : u8 { cpu, system };
+
 // Requests that change the whole machine; the VM decides when to act on them.
 class MachineControl {
   public:
-    virtual void reset_requested() = 0;
+    virtual void reset_requested(ResetKind kind) = 0;
     virtual void stop_requested(u32 status) = 0;
     // A20 gate changed: when disabled, the memory path masks guest-physical address bit 20.
     virtual void a20_changed(bool enabled) = 0;

@@ -69,7 +69,7 @@ u8 I8042::output_port() const {
 void I8042::write_output_port(u8 value) {
     output_port_bits_ = value;
     a20_.set_from_keyboard_controller(value & 0x02);
-    if (!(value & 0x01)) machine_.reset_requested();
+    if (!(value & 0x01)) machine_.reset_requested(ResetKind::cpu);
 }
 
 void I8042::controller_command(u8 command) {
@@ -84,7 +84,7 @@ void I8042::controller_command(u8 command) {
     }
     if (command >= 0xf0) {
         // Pulse output port bits 3-0 low for 6 us where the command's bit is 0: bit 0 is CPU reset.
-        if (!(command & 0x01)) machine_.reset_requested();
+        if (!(command & 0x01)) machine_.reset_requested(ResetKind::cpu);
         return;
     }
     switch (command) {

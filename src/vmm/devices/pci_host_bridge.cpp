@@ -49,10 +49,10 @@ void PciHostBridge::port_write(u16 port, u8 size, u32 value) {
         return;
     }
     if (port == reset_control_port && size == 1) {
-        // A 0 -> 1 transition of bit 2 (RCPU) resets the machine.
+        // A 0 -> 1 transition of bit 2 (RCPU) resets; bit 1 (SRST) makes it a full system reset.
         const bool reset = (value & 0x04) && !(reset_control_ & 0x04);
         reset_control_ = u8(value & 0x02);
-        if (reset) machine_.reset_requested();
+        if (reset) machine_.reset_requested((value & 0x02) ? ResetKind::system : ResetKind::cpu);
         return;
     }
     if (port < data_port) return;

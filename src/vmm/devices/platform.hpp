@@ -9,7 +9,10 @@
 //   - pushes console input with serial_input() and keys with key_set1()/key();
 //   - shows the screen with render_text(guest RAM at 0xb8000, ...);
 //   - attaches assigned real PCI functions with attach_pci() and delivers their interrupts through
-//     irqs().set_irq(line, level) on the line the guest programmed.
+//     irqs().set_irq(line, level) on the line the guest programmed;
+//   - on reset_requested(ResetKind::system) destroys and reconstructs the Platform in place (it holds
+//     no global state) with the current wall-clock time; a ResetKind::cpu reset leaves it alone.
+// A20 starts enabled (as on QEMU); a20_changed() reports every change after construction.
 #pragma once
 
 #include <span>
@@ -36,7 +39,7 @@ namespace realvm::devices {
 struct PlatformConfig {
     u64 ram_bytes = 0;
     u8 cpus = 1;
-    u64 wall_clock_unix_seconds = 0; // the RTC's time when the VM's virtual clock reads 0
+    u64 wall_clock_unix_seconds = 0; // the RTC's time at construction (the clock's now_ns() then)
     bool com2 = false;
     BiosCmosConfig drives{}; // floppy/disk/boot bytes for CMOS (ram_bytes and cpus are taken from here)
     // Leave the keyboard controller as a BIOS POST does (translation on, IRQ 1 on). The monitor's BIOS

@@ -14,13 +14,17 @@ struct FakeHost final : PlatformHost {
     std::string console;
     std::vector<std::string> logs;
     int resets = 0;
+    int system_resets = 0;
     std::vector<u32> stops;
     std::vector<bool> a20;
 
     u64 now_ns() override { return now; }
     void put(u8 byte) override { console.push_back(char(byte)); }
     void log(std::string_view line) override { logs.emplace_back(line); }
-    void reset_requested() override { ++resets; }
+    void reset_requested(ResetKind kind) override {
+        ++resets;
+        if (kind == ResetKind::system) ++system_resets;
+    }
     void stop_requested(u32 status) override { stops.push_back(status); }
     void a20_changed(bool enabled) override { a20.push_back(enabled); }
 };

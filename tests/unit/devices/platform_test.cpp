@@ -125,8 +125,16 @@ TEST_F(PlatformTest, FwCfgTestExitA20AndUnclaimedPorts) {
     EXPECT_NE(host.logs[0].find("0378"), std::string::npos);
     out(0xf4, 0x10, 4);
     EXPECT_EQ(host.stops, std::vector<u32>{0x10});
-    out(0xcf9, 0x06);
+    out(0xcf9, 0x06); // hard reset (Linux reboot=pci)
     EXPECT_EQ(host.resets, 1);
+    EXPECT_EQ(host.system_resets, 1);
+    out(0xcf9, 0x00);
+    out(0xcf9, 0x04); // soft reset: CPU only
+    EXPECT_EQ(host.resets, 2);
+    EXPECT_EQ(host.system_resets, 1);
+    out(0x64, 0xfe);
+    EXPECT_EQ(host.resets, 3);
+    EXPECT_EQ(host.system_resets, 1);
 }
 
 TEST(PlatformCom2, ComTwoOnRequestUsesIrq3) {
