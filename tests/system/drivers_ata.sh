@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The ATA PIO driver: disks on both legacy channels are found with their IDENTIFY model and size (a
 # 64 MiB disk, a sparse 200 GiB disk that needs LBA48) and a CD-ROM by its ATAPI signature; then
-# debug=ata-selftest writes and reads back sectors with LBA28 and LBA48 commands on the scratch image
+# debug=ata-selftest writes and reads back sectors with LBA28 (one and two commands) and LBA48 commands
+# on the scratch image
 # (the one whose sector 0 starts with REALVM-SCRATCH-DISK) and never writes to the other disk. The
 # written sectors are checked from the host afterwards.
 set -euo pipefail
@@ -21,6 +22,7 @@ expect "200 GiB disk on the primary slave" '^disk ata1: QEMU HARDDISK, 200 GiB \
 expect "CD-ROM on the secondary master (ATAPI)" '^disk ata2: QEMU DVD-ROM, cdrom \(ATAPI\)'
 expect_not "no drive on the empty secondary slave" '^disk ata3'
 expect "LBA28 round trip of 3 sectors" '^ata selftest: ata1 LBA28 write\+read 3 sector\(s\) at lba 1: ok$'
+expect "LBA28 round trip of 300 sectors (two commands)" '^ata selftest: ata1 LBA28 write\+read 300 sector\(s\) at lba 8: ok$'
 expect "LBA48 round trip of the last sector" "^ata selftest: ata1 LBA48 write\\+read 1 sector\\(s\\) at lba $last: ok\$"
 expect "read past the end reported by the device" '^ata selftest: ata1 read past the end .*: device error \(status [0-9a-f]+ error [0-9a-f]+: ABRT\), as expected$'
 expect "self-test passed" '^ata selftest: passed$'
@@ -28,7 +30,7 @@ expect_status "machine powered off" 0
 
 # From the host: the patterns are on the scratch image, and the other disk is untouched.
 sector() { dd if="$1" bs=512 skip="$2" count=1 status=none | head -c 60 | tr -d '\0' | head -n1; }
-for lba in 1 2 3; do
+for lba in 1 2 3 8 263 264 307; do
     if [ "$(sector "$SCRATCH" $lba)" = "RealVM ATA self-test LBA28 lba $lba" ]; then echo "ok   sector $lba holds the LBA28 pattern"
     else echo "FAIL sector $lba: '$(sector "$SCRATCH" $lba)'"; FAILED=1; fi
 done

@@ -89,8 +89,8 @@ AtaDisks& ata();
 
 // The write/read-back self-test behind `debug=ata-selftest`. It only touches a disk whose sector 0
 // starts with `ata_scratch_magic` (an image made for the test): it writes patterns to sectors 1..3
-// with LBA28 commands and to the last sector with LBA48 commands, reads them back, and checks that a
-// read past the end is reported as an error. Returns true when every step passed.
+// and 8..307 with LBA28 commands and to the last sector with LBA48 commands, reads them back, and
+// checks that a read past the end is reported as an error. Returns true when every step passed.
 constexpr std::string_view ata_scratch_magic = "REALVM-SCRATCH-DISK";
 bool ata_selftest(Sink& out);
 
