@@ -27,9 +27,10 @@ DiskGeometry guess_geometry(u64 sector_count, const u8* mbr) {
         for (unsigned i = 0; i < 4; ++i) {
             const u8* entry = mbr + 446 + 16 * i;
             const u32 length = u32(entry[12] | entry[13] << 8 | entry[14] << 16 | u32(entry[15]) << 24);
-            if (entry[4] == 0 || length == 0) continue; // empty slot
-            const u32 heads = u32(entry[5]) + 1;        // end head
-            const u32 sectors = entry[6] & 0x3f;        // end sector
+            if (entry[0] & 0x7f) return lba_assisted_geometry(sector_count); // not a partition table
+            if (entry[4] == 0 || length == 0) continue;                      // empty slot
+            const u32 heads = u32(entry[5]) + 1;                             // end head
+            const u32 sectors = entry[6] & 0x3f;                             // end sector
             if (sectors == 0) continue;
             const u64 cylinders = sector_count / (u64(heads) * sectors);
             if (cylinders < 1 || cylinders > 16383) continue;

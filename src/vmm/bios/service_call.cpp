@@ -1,6 +1,5 @@
 #include "vmm/bios/service_call.hpp"
 
-
 #include "vmm/bios/layout.hpp"
 
 namespace realvm::bios {
