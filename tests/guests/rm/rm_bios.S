@@ -21,6 +21,7 @@ main:
     call test_int1a
     call test_int16
     call test_int14
+    call test_more
     jmp finish
 
 /* ---- INT 10h video (RBIL INT 10/AH=00h,02h,03h,06h,08h,09h,0Eh,0Fh) ---- */
@@ -627,6 +628,150 @@ test_int16:
     EXPECT_EQ "int16 02 differs from bda 417h"
     PRINTLN "int16 02: shift flags = bda 417h"
     ret
+
+/* ---- Services boot loaders also use (RBIL INT 10/AH=13h, INT 13/AH=03h,43h, INT 15/AH=86h,C0h,
+   INT 1A/AH=01h) ---- */
+test_more:
+    mov ax, 0x1301              /* write string, update cursor: "hi" at row 10, column 0, attribute 1Eh */
+    mov bx, 0x001e
+    mov cx, 2
+    mov dx, 0x0a00
+    mov bp, offset hi_text
+    int 0x10
+    call print_cursor
+    push es
+    mov ax, 0xb800
+    mov es, ax
+    mov ax, es:[(10 * 80 + 1) * 2]
+    pop es
+    PRINT "int10 13: cell 10,1 "
+    call put_hex16
+    call newline
+
+    mov si, offset sector_buffer /* LBA write of sector 100 with the pattern of LBA 100, read back */
+    mov bx, 100
+    call fill_pattern
+    mov dword ptr [dap_lba], 100
+    mov word ptr [dap_count], 1
+    mov ah, 0x43
+    call disk_packet
+    jc 1f
+    mov si, offset sector_buffer
+    mov cx, 512
+    call clear_buffer
+    mov dword ptr [dap_lba], 100
+    mov word ptr [dap_count], 1
+    call read_lba
+    jc 1f
+    PRINTLN "int13 43: write of lba 100 ok"
+    mov si, offset sector_buffer
+    mov bx, 100
+    call check_pattern
+    jmp 2f
+1:  FAIL "int13 43 write or read back"
+2:  mov ax, 101                 /* CHS write (AH=03h) of LBA 101, read back with AH=42h */
+    push ax
+    mov si, offset sector_buffer
+    mov bx, ax
+    call fill_pattern
+    pop ax
+    xor dx, dx
+    div word ptr [spt]
+    inc dx
+    mov cl, dl
+    xor dx, dx
+    div word ptr [heads]
+    mov dh, dl
+    mov ch, al
+    mov bx, offset sector_buffer
+    mov dl, [boot_drive]
+    mov ax, 0x0301
+    int 0x13
+    jc 3f
+    mov si, offset sector_buffer
+    mov cx, 512
+    call clear_buffer
+    mov dword ptr [dap_lba], 101
+    mov word ptr [dap_count], 1
+    call read_lba
+    jc 3f
+    PRINTLN "int13 03: chs write of lba 101 ok"
+    mov si, offset sector_buffer
+    mov bx, 101
+    call check_pattern
+    jmp 4f
+3:  FAIL "int13 03 write or read back"
+
+4:  mov ah, 0x86                /* wait 10000 microseconds */
+    xor cx, cx
+    mov dx, 10000
+    int 0x15
+    jc 5f
+    PRINTLN "int15 86: wait returned, cf 0"
+    jmp 6f
+5:  FAIL "int15 86 wait"
+6:  mov ah, 0xc0                /* configuration table at ES:BX: its first word is its length */
+    push es
+    int 0x15
+    jc 7f
+    cmp word ptr es:[bx], 8
+    pop es
+    jb 8f
+    PRINTLN "int15 c0: cf 0, table length >= 8"
+    jmp 9f
+7:  pop es
+8:  FAIL "int15 c0 configuration table"
+9:  mov ah, 0x01                /* set the tick count, read it back */
+    mov cx, 0x0001
+    mov dx, 0x2345
+    int 0x1a
+    xor ah, ah
+    int 0x1a
+    cmp cx, 0x0001
+    jne 10f
+    sub dx, 0x2345
+    cmp dx, 20                  /* about one second at 18.2 Hz */
+    ja 10f
+    PRINTLN "int1a 01: tick count set and read back"
+    ret
+10: FAIL "int1a 01 set tick count"
+    ret
+
+/* SI = buffer, BX = LBA: fill 512 bytes with (i ^ lba) & 0xff. */
+fill_pattern:
+    xor cx, cx
+1:  mov al, cl
+    xor al, bl
+    mov [si], al
+    inc si
+    inc cx
+    cmp cx, 512
+    jb 1b
+    ret
+
+/* SI = buffer, CX = bytes. */
+clear_buffer:
+    mov byte ptr [si], 0
+    inc si
+    loop clear_buffer
+    ret
+
+/* AH = 42h or 43h with the packet in dap (AL = 0: write without verify). */
+disk_packet:
+    mov byte ptr [dap], 0x10
+    mov byte ptr [dap + 1], 0
+    mov word ptr [dap_buffer], offset sector_buffer
+    mov word ptr [dap_buffer + 2], 0
+    mov dword ptr [dap_lba + 4], 0
+    mov si, offset dap
+    mov dl, [boot_drive]
+    xor al, al
+    int 0x13
+    ret
+
+    .section .rodata
+hi_text: .ascii "hi"
+    .text
 
 /* ---- INT 14h serial (RBIL INT 14/AH=00h,03h): AH = line status, AL = modem status ---- */
 test_int14:
