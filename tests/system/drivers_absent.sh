@@ -3,6 +3,7 @@
 # (its SATA controller is AHCI, so 1F0h/170h float and read FFh) and without VGA boots through the
 # whole report, each driver saying what it did not find, and powers off.
 set -euo pipefail
+# shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
 
 run_monitor 60 "" -machine q35,i8042=off
@@ -15,4 +16,4 @@ expect "no i8042" '^keyboard: no i8042 controller$'
 expect "no VGA" '^vga: no text-mode screen at b8000$'
 expect "boot completes" '^RealVM: powering off$'
 expect_status "machine powered off" 0
-exit $FAILED
+exit "$FAILED"

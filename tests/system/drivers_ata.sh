@@ -6,6 +6,7 @@
 # (the one whose sector 0 starts with REALVM-SCRATCH-DISK) and never writes to the other disk. The
 # written sectors are checked from the host afterwards.
 set -euo pipefail
+# shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
 
 DISK="$WORK/disk.img" SCRATCH="$WORK/scratch.img"
@@ -45,4 +46,4 @@ run_monitor 60 "debug=ata-selftest" -drive file="$DISK",format=raw,if=ide,index=
 expect "8 MiB disk found" '^disk ata0: QEMU HARDDISK, 8 MiB \(16384 sectors, LBA48\)$'
 expect "self-test refuses an unmarked disk" '^ata selftest: no disk whose sector 0 starts with "REALVM-SCRATCH-DISK"; nothing written$'
 if cmp -s "$DISK" <(head -c 8M /dev/zero); then echo "ok   unmarked disk still all zeros"; else echo "FAIL unmarked disk written"; FAILED=1; fi
-exit $FAILED
+exit "$FAILED"

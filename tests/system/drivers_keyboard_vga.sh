@@ -4,6 +4,7 @@
 # Escape with `sendkey`. Meanwhile the monitor's log also goes to the VGA text screen, which
 # `pmemsave` dumps for a look at the 80x25 cells.
 set -euo pipefail
+# shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
 command -v python3 >/dev/null || { echo "FAIL: python3 is needed to talk to QEMU's monitor socket"; exit 1; }
 
@@ -57,7 +58,7 @@ expect_status "machine powered off" 0
 
 if [ -s "$SCREEN" ]; then
     OUTPUT=$(screen_text)
-    echo "$OUTPUT" | sed 's/^/  # /'
+    awk '{ print "  # " $0 }' <<<"$OUTPUT"
     expect "screen shows the PCI report" '^pci 00:00\.0 8086:1237 host bridge'
     expect "screen shows the VGA line" '^vga: text mode 80x25 at b8000'
     expect "screen shows the last log line" '^keyboard echo: type, Escape ends'
@@ -76,7 +77,7 @@ expect "vga-show ran" '^vga show: pattern on the screen, log off it$'
 expect_status "machine powered off" 0
 if [ -s "$SCREEN" ]; then
     OUTPUT=$(screen_text)
-    echo "$OUTPUT" | sed 's/^/  # /'
+    awk '{ print "  # " $0 }' <<<"$OUTPUT"
     expect "first row of the pattern" '^vga-show row 00 colour 0\.{56}$'
     expect "last row of the pattern" '^vga-show row 24 colour 8\.{56}$'
     expect "attribute: colour 0 on blue" '^attribute 10$'
@@ -85,4 +86,4 @@ else
     echo "FAIL no screen dump from QEMU"
     FAILED=1
 fi
-exit $FAILED
+exit "$FAILED"

@@ -3,6 +3,7 @@
 # instead of searching the BIOS area: booted from a `./realvm iso` image, the reported RSDP address
 # lies outside E0000h-FFFFFh, the tables are the same, and ACPI power-off still ends QEMU.
 set -euo pipefail
+# shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
 ROOT=${REALVM_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 
@@ -24,4 +25,4 @@ else
 fi
 expect "ACPI S5 entered" '^acpi: entering S5'
 expect_status "powered off" 0
-exit $FAILED
+exit "$FAILED"

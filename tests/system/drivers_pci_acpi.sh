@@ -3,6 +3,7 @@
 # behind a PCI-PCI bridge (bus 1), a 64-bit BAR; the ACPI tables SeaBIOS provides, the FADT's PM1a
 # control block and \_S5_; and ACPI power-off ending QEMU with status 0.
 set -euo pipefail
+# shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
 
 run_monitor 60 "" -device pci-bridge,chassis_nr=1,id=bridge1 -device virtio-rng-pci,bus=bridge1,addr=3
@@ -20,4 +21,4 @@ expect "\\_S5_ found in the DSDT" '^acpi: \\_S5_ in DSDT: SLP_TYPa 0 SLP_TYPb 0'
 expect "ACPI S5 entered" '^acpi: entering S5 \(SLP_TYPa 0 SLP_TYPb 0, PM1a_CNT 604\)'
 expect_not "no panic" 'RealVM panic'
 expect_status "power-off ends QEMU" 0
-exit $FAILED
+exit "$FAILED"

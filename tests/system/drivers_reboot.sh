@@ -3,6 +3,7 @@
 # restarting): on i440FX, whose FADT (revision 1) has no reset register, through the reset control
 # register at CF9h; on Q35, whose FADT revision 3 names one, through the FADT reset register.
 set -euo pipefail
+# shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
 
 run_monitor 60 "debug=reboot"
@@ -19,4 +20,4 @@ expect "Q35: reset through the FADT reset register" '^acpi: reset via the FADT r
 expect_not "Q35: the first method worked" '^reboot: via'
 expect_not "no power-off" '^RealVM: powering off'
 expect_status "Q35 machine reset" 0
-exit $FAILED
+exit "$FAILED"
