@@ -13,6 +13,8 @@
     .text
     .global _start
 _start:
+    mov [multiboot_magic], eax  /* EAX = 2BADB002h, EBX = the Multiboot information structure */
+    mov [multiboot_info], ebx
     mov esp, offset kernel_stack_top
     cld
     call guest_start
@@ -111,6 +113,10 @@ user_return:
     ret
 
     .bss
+    .balign 8
+    .global multiboot_magic, multiboot_info
+multiboot_magic: .skip 8
+multiboot_info: .skip 8
     .balign 16
 user_return_esp:
     .skip 16

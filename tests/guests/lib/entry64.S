@@ -15,6 +15,8 @@
     .code32
     .global _start
 _start:
+    mov [multiboot_magic], eax  /* EAX = 2BADB002h, EBX = the Multiboot information structure */
+    mov [multiboot_info], ebx
     mov esp, offset kernel_stack_top
     cld
     mov edi, offset boot_pd
@@ -174,6 +176,10 @@ boot_gdtr:
     .long boot_gdt
 
     .bss
+    .balign 8
+    .global multiboot_magic, multiboot_info
+multiboot_magic: .skip 8
+multiboot_info: .skip 8
     .balign 4096
 boot_pml4: .skip 4096
 boot_pdpt: .skip 4096

@@ -279,6 +279,9 @@ void pit_set_hz(u32 hz) {
 /* The Multiboot entry (pm/pm_entry.S, lm/lm_entry.S) lands here on the kernel stack. */
 void guest_start(void) {
     serial_init();
+    /* Multiboot Specification 0.6.96 §3.2/§3.3: the magic, and flags bit 0 (mem_lower/mem_upper). */
+    u32 flags = *(volatile u32*)(uptr)multiboot_info;
+    print("multiboot: magic %x, memory fields %u\n", (u32)multiboot_magic, flags & 1);
     arch_init();
     guest_main();
     finish();

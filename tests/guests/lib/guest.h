@@ -200,7 +200,8 @@ static inline void iomap_set(u16 port, bool allowed) {
 
 /* ---- Stacks and the entry ---- */
 void guest_main(void);
-void arch_init(void); /* GDT, IDT, TSS; called before guest_main */
+void arch_init(void);                       /* GDT, IDT, TSS; called before guest_main */
+extern u64 multiboot_magic, multiboot_info; /* EAX and EBX at the Multiboot entry */
 extern u8 kernel_stack_top[], trap_stack_top[], user_stack_top[], ist_stack_top[], ist2_stack_top[];
 /* The fault path the runtime uses when no handler takes a vector: records into last_fault and resumes
    at the TRY's label 1 (returns false if no TRY is active). */
