@@ -230,6 +230,17 @@ void Acpi::parse_fadt(const AcpiTableEntry& entry) {
     }
 }
 
+std::optional<PciEcam> Acpi::ecam() const {
+    // MCFG: the header, 8 reserved bytes, then 16-byte allocations: base address (8), PCI segment
+    // group (2), start bus (1), end bus (1), reserved (4).
+    const AcpiTableEntry* mcfg = find("MCFG");
+    if (!mcfg) return std::nullopt;
+    const u8* t = physical_pointer<const u8>(mcfg->address);
+    for (usize off = header::size + 8; off + 16 <= mcfg->length; off += 16)
+        if (load<u16>(t, off + 8) == 0) return PciEcam{HostPhys(load<u64>(t, off)), t[off + 10], t[off + 11]};
+    return std::nullopt;
+}
+
 void Acpi::power_off() {
     if (!have_fadt_ || !pm1a_control_.present()) return;
     // ACPI mode: the firmware hands the PM registers to the OS when ACPI_ENABLE is written to SMI_CMD

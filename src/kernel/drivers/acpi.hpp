@@ -9,6 +9,7 @@
 #include "base/sink.hpp"
 #include "base/types.hpp"
 #include "kernel/drivers/acpi_s5.hpp"
+#include "kernel/drivers/pci.hpp"
 
 namespace realvm::kernel::drivers {
 
@@ -43,6 +44,9 @@ class Acpi {
 
     // The n-th table with this signature ("APIC", "HPET", ...), if listed and its checksum holds.
     const AcpiTableEntry* find(std::string_view signature, usize n = 0) const;
+
+    // The ECAM window of PCI segment 0 from the MCFG table (PCI Firmware Spec 3.0 §4.1.2), if any.
+    std::optional<PciEcam> ecam() const;
 
     // Soft-off (ACPI 6.5 §7.4.2 and §16.1.7, "Transitioning from the Working to the Sleeping State"):
     // enable ACPI mode if the firmware left it off, then write SLP_TYPx | SLP_EN to PM1a_CNT and

@@ -14,6 +14,7 @@ namespace realvm::kernel::drivers {
 void init_all(std::optional<HostPhys> acpi_rsdp) {
     if (acpi_rsdp) acpi().set_rsdp(*acpi_rsdp);
     acpi().init();
+    if (const auto ecam = acpi().ecam()) pci().set_ecam(*ecam);
     pci().enumerate();
     ata().probe(); // after the PCI scan: native-mode IDE channels come from the PCI table
     // IRQ 1 carries the keyboard's bytes once the handler is in place (interrupts.hpp).

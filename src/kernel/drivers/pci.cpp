@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/port_io.hpp"
 #include "base/format.hpp"
+#include "kernel/drivers/physical.hpp"
 #include "kernel/drivers/report.hpp"
 
 namespace realvm::kernel::drivers {
@@ -100,6 +101,7 @@ void PciBus::enumerate() {
     overflowed_ = false;
     for (auto& word : buses_seen_)
         word = 0;
+    ecam_checked_ = ecam_mismatched_ = 0;
     scan_bus(0, 0);
     // A multi-function host bridge at 00:00 has one root bus per function (as Linux and OSDev's
     // "recursive scan" do); single-root machines have only function 0 here.
@@ -162,10 +164,44 @@ void PciBus::add_function(PciAddress address, unsigned depth) {
         i += size_bar(address, i, f.bar_count, f.bars[i]);
     if (!host_bridge && f.bar_count) pci_write16(address, pci_reg::command, command);
 
+    // Both access methods must show the same function (identity and class registers).
+    if (ecam_) {
+        const bool same = read32_extended(address, 0) == pci_read32(address, 0) &&
+                          read32_extended(address, 8) == pci_read32(address, 8);
+        ++(same ? ecam_checked_ : ecam_mismatched_);
+    }
+
     if (f.is_bridge()) {
         f.secondary_bus = pci_read8(address, pci_reg::secondary_bus);
         if (f.secondary_bus != 0 && f.secondary_bus != address.bus) scan_bus(f.secondary_bus, depth + 1);
     }
+}
+
+void PciBus::set_ecam(PciEcam ecam) {
+    const u64 buses = u64(ecam.end_bus) - ecam.start_bus + 1;
+    if (ecam.end_bus < ecam.start_bus || !physically_reachable(ecam.base, buses << 20)) return;
+    ecam_ = ecam;
+}
+
+volatile u32* PciBus::ecam_register(PciAddress at, u16 offset) const {
+    if (!ecam_ || at.bus < ecam_->start_bus || at.bus > ecam_->end_bus || offset > 4092 || (offset & 3))
+        return nullptr;
+    const u64 index = u64(at.bus - ecam_->start_bus) << 20 | u64(at.device & 0x1F) << 15 |
+                      u64(at.function & 0x7) << 12 | offset;
+    return physical_pointer<volatile u32>(ecam_->base + index);
+}
+
+std::optional<u32> PciBus::read32_extended(PciAddress at, u16 offset) const {
+    volatile u32* r = ecam_register(at, offset);
+    if (!r) return std::nullopt;
+    return *r;
+}
+
+bool PciBus::write32_extended(PciAddress at, u16 offset, u32 value) const {
+    volatile u32* r = ecam_register(at, offset);
+    if (!r) return false;
+    *r = value;
+    return true;
 }
 
 const PciFunction* PciBus::find(PciAddress address) const {
@@ -211,6 +247,13 @@ void PciBus::report(Sink& out) const {
             format_size(out, bar.size);
             format(out, "{}\n", bar.prefetchable ? " prefetchable" : "");
         }
+    }
+    if (ecam_) {
+        format(out,
+               "pci: ECAM at {:x} for buses {:02x}-{:02x} (ACPI MCFG), matches mechanism #1 on {} of {} "
+               "functions\n",
+               ecam_->base.value(), ecam_->start_bus, ecam_->end_bus, ecam_checked_,
+               ecam_checked_ + ecam_mismatched_);
     }
     if (overflowed_) format(out, "pci: more than {} functions, the rest are not listed\n", capacity);
 }

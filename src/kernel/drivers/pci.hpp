@@ -5,6 +5,7 @@
 #pragma once
 
 #include <compare>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -76,6 +77,15 @@ struct PciFunction {
 // A human-readable name for a class/subclass(/prog-if), e.g. "host bridge", "IDE controller".
 std::string_view pci_class_name(u8 class_code, u8 subclass, u8 prog_if);
 
+// The memory-mapped configuration window of PCI Express (ECAM, PCI Express Base Spec 4.0 §7.2.2):
+// 4 KiB of configuration space per function at base + (bus - start_bus) << 20 | device << 15 |
+// function << 12. The ACPI MCFG table names it (PCI Firmware Spec 3.0 §4.1.2).
+struct PciEcam {
+    HostPhys base;
+    u8 start_bus = 0;
+    u8 end_bus = 0;
+};
+
 // Every function found by enumerate(), in bus:device.function order of discovery.
 class PciBus {
   public:
@@ -90,6 +100,12 @@ class PciBus {
     // The n-th function with this class/subclass (n counts from 0), e.g. every IDE controller.
     const PciFunction* find_class(u8 class_code, u8 subclass, usize n = 0) const;
     const PciFunction* find_id(u16 vendor, u16 device, usize n = 0) const;
+    // Extended configuration space (offsets 256-4095, PCIe capabilities) for passthrough. Works only
+    // with an ECAM window below 4 GiB (set_ecam before enumerate, from ACPI's MCFG); empty otherwise.
+    void set_ecam(PciEcam ecam);
+    std::optional<u32> read32_extended(PciAddress at, u16 offset) const;
+    bool write32_extended(PciAddress at, u16 offset, u32 value) const;
+
     // True when functions were dropped because the table was full.
     bool overflowed() const { return overflowed_; }
 
@@ -102,6 +118,11 @@ class PciBus {
     void add_function(PciAddress address, unsigned depth);
     bool bus_seen(u8 bus) const { return (buses_seen_[bus / 64] >> (bus % 64)) & 1; }
 
+    volatile u32* ecam_register(PciAddress at, u16 offset) const;
+
+    std::optional<PciEcam> ecam_;
+    usize ecam_checked_ = 0; // functions whose ECAM view matched mechanism #1 at enumerate()
+    usize ecam_mismatched_ = 0;
     PciFunction functions_[capacity];
     usize count_ = 0;
     bool overflowed_ = false;
