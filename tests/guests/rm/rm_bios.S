@@ -614,7 +614,7 @@ test_int1a:
 6:  FAIL "int1a 04 date"
     ret
 
-/* ---- INT 16h keyboard (RBIL INT 16/AH=01h,02h) ---- */
+/* ---- INT 16h keyboard (RBIL INT 16/AH=00h,01h,02h,05h) and INT 09h ---- */
 test_int16:
     mov ah, 0x01                /* peek: ZF set when no key is waiting */
     int 0x16
@@ -627,7 +627,71 @@ test_int16:
     cmp al, [0x417]
     EXPECT_EQ "int16 02 differs from bda 417h"
     PRINTLN "int16 02: shift flags = bda 417h"
+    mov ah, 0x05                /* store a keystroke: CH = scan code, CL = ASCII (AT BIOS) */
+    mov cx, 0x1e61
+    int 0x16
+    PRINT "int16 05: al "
+    call put_hex8
+    mov ah, 0x01
+    int 0x16
+    jz 3f
+    PRINT ", 01 peeks "
+    call put_hex16
+    xor ah, ah
+    int 0x16
+    PRINT ", 00 reads "
+    call put_hex16
+    mov ah, 0x01
+    int 0x16
+    jnz 3f
+    PRINTLN ", buffer empty again"
+    jmp 4f
+3:  call newline
+    FAIL "int16 keyboard buffer after 05h"
+4:  /* A make and a break code fed through the i8042 (command D2h writes the keyboard output buffer,
+       raising IRQ 1): the BIOS's INT 09h handler must translate scan code 1Eh into 'a'. */
+    call kbc_flush
+    mov al, 0xd2
+    call kbc_command
+    mov al, 0x1e
+    call kbd_send
+    call wait_for_key
+    mov al, 0xd2
+    call kbc_command
+    mov al, 0x9e
+    call kbd_send
+    mov cx, 5
+5:  sti                         /* let IRQ 1 take the break code */
+    hlt
+    loop 5b
+    mov ah, 0x01
+    int 0x16
+    jz 6f
+    xor ah, ah
+    int 0x16
+    PRINT "int09 via i8042 d2h: scan code 1e gives "
+    call put_hex16
+    call newline
+    mov ah, 0x01
+    int 0x16
+    jnz 7f
+    PRINTLN "int09: break code adds no key"
     ret
+6:  FAIL "no key after scan code 1Eh through the i8042"
+    ret
+7:  FAIL "a key after the break code"
+    ret
+
+/* Waits (up to about 40 timer ticks) until INT 16h AH=01h sees a key. */
+wait_for_key:
+    mov cx, 40
+1:  mov ah, 0x01
+    int 0x16
+    jnz 2f
+    sti
+    hlt
+    loop 1b
+2:  ret
 
 /* ---- Services boot loaders also use (RBIL INT 10/AH=13h, INT 13/AH=03h,43h, INT 15/AH=86h,C0h,
    INT 1A/AH=01h) ---- */

@@ -500,56 +500,6 @@ test_i8042:
     call newline
     ret
 
-kbc_wait_input_empty:
-    push ax
-    push ecx
-    mov ecx, 1000000
-1:  in al, KBC_STATUS
-    test al, 0x02
-    jz 2f
-    dec ecx
-    jnz 1b
-2:  pop ecx
-    pop ax
-    ret
-
-kbc_command:
-    call kbc_wait_input_empty
-    out KBC_STATUS, al
-    ret
-
-kbd_send:
-    call kbc_wait_input_empty
-    out KBC_DATA, al
-    ret
-
-/* Waits for the output buffer: AL = the byte, or FFh and a FAIL line after a timeout. */
-kbc_read:
-    push ecx
-    mov ecx, 1000000
-1:  in al, KBC_STATUS
-    test al, 0x01
-    jnz 2f
-    dec ecx
-    jnz 1b
-    FAIL "i8042 output buffer stayed empty"
-    mov al, 0xff
-    pop ecx
-    ret
-2:  in al, KBC_DATA
-    pop ecx
-    ret
-
-kbc_flush:
-    push ax
-1:  in al, KBC_STATUS
-    test al, 0x01
-    jz 2f
-    in al, KBC_DATA
-    jmp 1b
-2:  pop ax
-    ret
-
 /* ---- Port 92h fast A20 (PS/2 system control port A): bit 1 gates address line 20 ---- */
 test_fast_a20:
     cli

@@ -160,6 +160,63 @@ bcd_valid:
     stc
     ret
 
+/* ---- i8042 helpers (IBM PC AT technical reference: status port 64h bit 0 = output buffer full,
+   bit 1 = input buffer full) ---- */
+    .global kbc_wait_input_empty
+kbc_wait_input_empty:
+    push ax
+    push ecx
+    mov ecx, 1000000
+1:  in al, 0x64
+    test al, 0x02
+    jz 2f
+    dec ecx
+    jnz 1b
+2:  pop ecx
+    pop ax
+    ret
+
+    .global kbc_command
+kbc_command:
+    call kbc_wait_input_empty
+    out 0x64, al
+    ret
+
+    .global kbd_send
+kbd_send:
+    call kbc_wait_input_empty
+    out 0x60, al
+    ret
+
+/* Waits for the output buffer: AL = the byte, or FFh and a FAIL line after a timeout. */
+    .global kbc_read
+kbc_read:
+    push ecx
+    mov ecx, 1000000
+1:  in al, 0x64
+    test al, 0x01
+    jnz 2f
+    dec ecx
+    jnz 1b
+    FAIL "i8042 output buffer stayed empty"
+    mov al, 0xff
+    pop ecx
+    ret
+2:  in al, 0x60
+    pop ecx
+    ret
+
+    .global kbc_flush
+kbc_flush:
+    push ax
+1:  in al, 0x64
+    test al, 0x01
+    jz 2f
+    in al, 0x60
+    jmp 1b
+2:  pop ax
+    ret
+
 /* The last line and the exit: QEMU's isa-debug-exit (and RealVM's port 0xF4 model) stops the machine
    with status (value << 1) | 1. */
     .global finish
