@@ -153,6 +153,18 @@ inline bool operand_size_meaningful(ZydisMnemonic m) {
     }
 }
 
+// The segment override Zydis found effective (ZYDIS_ATTRIB_HAS_SEGMENT_*), as RealVM's Segment.
+inline vcpu::Segment zydis_segment(ZydisInstructionAttributes a) {
+    using vcpu::Segment;
+    if (a & ZYDIS_ATTRIB_HAS_SEGMENT_ES) return Segment::Es;
+    if (a & ZYDIS_ATTRIB_HAS_SEGMENT_CS) return Segment::Cs;
+    if (a & ZYDIS_ATTRIB_HAS_SEGMENT_SS) return Segment::Ss;
+    if (a & ZYDIS_ATTRIB_HAS_SEGMENT_DS) return Segment::Ds;
+    if (a & ZYDIS_ATTRIB_HAS_SEGMENT_FS) return Segment::Fs;
+    if (a & ZYDIS_ATTRIB_HAS_SEGMENT_GS) return Segment::Gs;
+    return Segment::None;
+}
+
 // For an instruction both decoders accept with the same length: do the fields the interpreter uses agree
 // (address size, displacement, immediates, operand size of the emulated instructions)? nullptr if so.
 inline const char* detail_difference(const vcpu::Instruction& ours, const ZydisDecodedInstruction& z) {
@@ -184,6 +196,9 @@ inline const char* detail_difference(const vcpu::Instruction& ours, const ZydisD
             (z.raw.imm[1].size != 8 || !same_bits(ours.immediate2, z.raw.imm[1].value.u, 1)))
             return "second immediate";
     }
+    if ((z.attributes & ZYDIS_ATTRIB_ACCEPTS_SEGMENT) && !(z.attributes & ZYDIS_ATTRIB_HAS_NOTRACK) &&
+        ours.segment != zydis_segment(z.attributes))
+        return "segment override";
     if (!ours.has(vcpu::OpcodeFlags::NotEmulated) && operand_size_meaningful(z.mnemonic) &&
         ours.operand_size * 8 != z.operand_width)
         return "operand size";

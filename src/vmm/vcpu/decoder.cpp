@@ -86,15 +86,13 @@ class Decoder {
             case 0x2e:
             case 0x36:
             case 0x3e:
-                // 64-bit mode: ES/CS/SS/DS overrides are ignored (vol. 1 §3.3.7.1); they still end a REX.
-                segment_prefix_ = static_cast<Segment>((byte >> 3) & 3);
-                in_.segment = mode64() ? Segment::None : segment_prefix_;
+                // 64-bit mode: ES/CS/SS/DS overrides are ignored entirely (vol. 1 §3.3.7.1), so they do not
+                // cancel an earlier FS/GS as the last-prefix-wins rule would elsewhere (CPUs, XED and Zydis
+                // agree); they still end a REX.
+                if (!mode64()) in_.segment = static_cast<Segment>((byte >> 3) & 3);
                 break;
             case 0x64:
-            case 0x65:
-                segment_prefix_ = byte == 0x64 ? Segment::Fs : Segment::Gs;
-                in_.segment = segment_prefix_;
-                break;
+            case 0x65: in_.segment = byte == 0x64 ? Segment::Fs : Segment::Gs; break;
             case 0x66: in_.operand_size_prefix = true; break;
             case 0x67: in_.address_size_prefix = true; break;
             default:
@@ -420,7 +418,6 @@ class Decoder {
 
     ByteReader reader_;
     Instruction& in_;
-    Segment segment_prefix_ = Segment::None;
     bool invalid_ = false;
 };
 

@@ -43,7 +43,9 @@ TEST(DecoderPrefixes, NullSegmentOverridesIn64BitMode) {
     EXPECT_EQ(dec(m64, {0x2e, 0x8b, 0x00}).segment, Segment::None);
     EXPECT_EQ(dec(m64, {0x64, 0x8b, 0x00}).segment, Segment::Fs);
     EXPECT_EQ(dec(m64, {0x65, 0x8b, 0x00}).segment, Segment::Gs);
-    EXPECT_EQ(dec(m64, {0x64, 0x26, 0x8b, 0x00}).segment, Segment::None); // last one wins, then ignored
+    EXPECT_EQ(dec(m64, {0x64, 0x26, 0x8b, 0x00}).segment, Segment::Fs); // 26 is ignored, FS stays
+    EXPECT_EQ(dec(m64, {0x26, 0x65, 0x8b, 0x00}).segment, Segment::Gs);
+    EXPECT_EQ(dec(m32, {0x64, 0x26, 0x8b, 0x00}).segment, Segment::Es); // elsewhere the last one wins
 }
 
 TEST(DecoderPrefixes, RexMustImmediatelyPrecedeTheOpcode) {
