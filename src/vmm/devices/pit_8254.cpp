@@ -70,15 +70,41 @@ u8 Pit8254::status_of(const Channel& ch, u64 now) const {
               (ch.programmed_mode << 1) | (ch.bcd ? 1 : 0));
 }
 
+bool Pit8254::settle(Channel& ch, u64 now) {
+    if (!ch.reload_pending || !(ch.mode == 2 || ch.mode == 3) || !ch.running) return false;
+    if (elapsed(ch, now) < ch.reload_tick) return false;
+    ch.start_ns += ns_for_ticks(ch.reload_tick - ch.tick_offset);
+    ch.tick_offset = 0;
+    ch.count = ch.reload_count;
+    ch.next_irq_tick = ch.count;
+    ch.reload_pending = false;
+    return true;
+}
+
+void Pit8254::settle_all(u64 now) {
+    for (Channel& ch : channels_)
+        settle(ch, now);
+}
+
 void Pit8254::load(Channel& ch, u32 raw, u64 now) {
     u32 n = ch.bcd ? from_bcd(raw) : raw;
     if (n == 0) n = ch.bcd ? 10000 : 0x10000; // "the largest possible count"
+    const bool periodic = ch.mode == 2 || ch.mode == 3;
+    const bool gate_started = ch.mode == 1 || ch.mode == 5;
+    if (ch.loaded && ((periodic && ch.running) || (gate_started && ch.triggered))) {
+        // Counting goes on with the old count until the period ends (or the next trigger).
+        ch.reload_pending = true;
+        ch.reload_count = n;
+        ch.reload_tick = periodic ? (elapsed(ch, now) / ch.count + 1) * ch.count : 0;
+        ch.written_ns = now;
+        return;
+    }
     ch.count = n;
     ch.loaded = true;
     ch.written_ns = now;
     ch.start_ns = now;
     ch.tick_offset = 0;
-    const bool gate_started = ch.mode == 1 || ch.mode == 5;
+    ch.reload_pending = false;
     ch.triggered = false;
     ch.running = gate_started ? false : ch.gate;
     // Channel 0's OUT rises (IRQ 0 edge) at terminal count in modes 0 and 1, after the one-clock
@@ -108,6 +134,8 @@ void Pit8254::set_gate(Channel& ch, bool level, u64 now) {
             ch.tick_offset = elapsed(ch, now);
             ch.running = false;
         } else {
+            if (ch.reload_pending) ch.count = ch.reload_count;
+            ch.reload_pending = false;
             ch.tick_offset = 0;
             ch.start_ns = now;
             ch.running = true;
@@ -116,6 +144,8 @@ void Pit8254::set_gate(Channel& ch, bool level, u64 now) {
         break;
     default: // modes 1 and 5: the rising edge (re)triggers
         if (!ch.loaded || !rising) break;
+        if (ch.reload_pending) ch.count = ch.reload_count;
+        ch.reload_pending = false;
         ch.tick_offset = 0;
         ch.start_ns = now;
         ch.running = true;
@@ -166,6 +196,7 @@ void Pit8254::write_control(u8 value, u64 now) {
     ch.status_latched = false;
     ch.loaded = false;
     ch.running = false;
+    ch.reload_pending = false;
     ch.next_irq_tick = no_tick;
 }
 
@@ -222,6 +253,7 @@ u8 Pit8254::read_counter(Channel& ch, u64 now) {
 
 u32 Pit8254::port_read(u16 port, u8) {
     const u64 now = clock_.now_ns();
+    settle_all(now);
     if (port == port_b) {
         const bool refresh = (now / refresh_period_ns) & 1;
         return u32((port_b_ & 0x0f) | (refresh ? 0x10 : 0) | (output_at(channels_[2], now) ? 0x20 : 0));
@@ -232,6 +264,7 @@ u32 Pit8254::port_read(u16 port, u8) {
 
 void Pit8254::port_write(u16 port, u8, u32 value) {
     const u64 now = clock_.now_ns();
+    settle_all(now);
     if (port == port_b) {
         port_b_ = u8(value & 0x0f);
         set_gate(channels_[2], value & 1, now);
@@ -244,22 +277,39 @@ void Pit8254::port_write(u16 port, u8, u32 value) {
     write_count(channels_[port - base], u8(value), now);
 }
 
-bool Pit8254::output(unsigned channel) { return output_at(channels_[channel], clock_.now_ns()); }
-u16 Pit8254::current_count(unsigned channel) { return count_at(channels_[channel], clock_.now_ns()); }
+bool Pit8254::output(unsigned channel) {
+    const u64 now = clock_.now_ns();
+    settle(channels_[channel], now);
+    return output_at(channels_[channel], now);
+}
+
+u16 Pit8254::current_count(unsigned channel) {
+    const u64 now = clock_.now_ns();
+    settle(channels_[channel], now);
+    return count_at(channels_[channel], now);
+}
 
 void Pit8254::advance(u64 now_ns) {
     Channel& ch = channels_[0];
-    if (!ch.loaded || !ch.running || ch.next_irq_tick == no_tick) return;
-    const u64 d = elapsed(ch, now_ns);
-    if (d < ch.next_irq_tick) return;
-    irq0_.pulse();
-    if (ch.mode == 2 || ch.mode == 3)
-        ch.next_irq_tick = (d / ch.count + 1) * ch.count;
-    else
-        ch.next_irq_tick = no_tick;
+    if (ch.loaded && ch.running && ch.next_irq_tick != no_tick) {
+        const u64 d = elapsed(ch, now_ns);
+        if (d >= ch.next_irq_tick) {
+            irq0_.pulse();
+            if (ch.mode == 2 || ch.mode == 3)
+                ch.next_irq_tick = (d / ch.count + 1) * ch.count;
+            else
+                ch.next_irq_tick = no_tick;
+        }
+    }
+    if (settle(ch, now_ns)) {
+        // The old period handed over to the new count; periods of it that have passed already were
+        // coalesced into the edge above.
+        const u64 e = elapsed(ch, now_ns);
+        if (e >= ch.next_irq_tick) ch.next_irq_tick = (e / ch.count + 1) * ch.count;
+    }
 }
 
-u64 Pit8254::next_event_ns() const {
+u64 Pit8254::next_event_ns() {
     const Channel& ch = channels_[0];
     if (!ch.loaded || !ch.running || ch.next_irq_tick == no_tick) return no_event;
     if (ch.next_irq_tick <= ch.tick_offset) return ch.start_ns;

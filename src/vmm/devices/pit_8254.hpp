@@ -33,7 +33,7 @@ class Pit8254 final : public PortDevice {
     // into one edge (as the 8259's edge latch would do).
     void advance(u64 now_ns);
     // When channel 0's OUT next rises (no_event if it will not).
-    u64 next_event_ns() const;
+    u64 next_event_ns();
 
     // For tests and the speaker: channel n's current OUT level and count.
     bool output(unsigned channel);
@@ -69,6 +69,11 @@ class Pit8254 final : public PortDevice {
         u64 start_ns = 0;
         u64 tick_offset = 0;
         u64 next_irq_tick = no_tick;
+        // Modes 2 and 3: a count written while counting takes over at the end of the current period;
+        // modes 1 and 5: at the next trigger ("Mode Definitions").
+        bool reload_pending = false;
+        u32 reload_count = 0;
+        u64 reload_tick = 0;
     };
 
     u64 elapsed(const Channel& ch, u64 now) const;
@@ -80,6 +85,8 @@ class Pit8254 final : public PortDevice {
     void load(Channel& ch, u32 raw, u64 now);
     u8 read_counter(Channel& ch, u64 now);
     void set_gate(Channel& ch, bool level, u64 now);
+    bool settle(Channel& ch, u64 now); // applies a pending reload that is due; true if it did
+    void settle_all(u64 now);
 
     Clock& clock_;
     IrqLine irq0_;

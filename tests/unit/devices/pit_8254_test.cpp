@@ -244,3 +244,20 @@ TEST_F(PitTest, Mode2GateLowHoldsCountAndForcesOutHigh) {
     out(0x61, 0x01); // rising gate reloads the initial count
     EXPECT_EQ(latch_and_read(2), 10);
 }
+
+TEST_F(PitTest, Mode2NewCountTakesOverAtTheEndOfThePeriod) {
+    // "Mode 2 ... if a new count is written during counting, it will be loaded at the end of the
+    // current counting cycle" (no control word in between, as music/tone code does it).
+    out(0x43, 0x34);
+    out(0x40, 100);
+    out(0x40, 0);
+    host.now = Pit8254::ns_for_ticks(30);
+    out(0x40, 50);
+    out(0x40, 0);
+    EXPECT_EQ(latch_and_read(0), 70); // the old count goes on
+    run_until(Pit8254::ns_for_ticks(100));
+    EXPECT_EQ(irqs.rising[0], 1);
+    EXPECT_EQ(latch_and_read(0), 50); // reloaded with the new count
+    run_until(Pit8254::ns_for_ticks(100 + 50 * 10));
+    EXPECT_EQ(irqs.rising[0], 11);
+}
