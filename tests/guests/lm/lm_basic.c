@@ -197,6 +197,28 @@ static void test_interrupts(void) {
           irq_frame_aligned);
 }
 
+/* The STI and MOV SS shadows (SDM Vol. 2B "STI", Vol. 3A §7.8.3), which a monitor that emulates
+   STI for a deprivileged kernel must reproduce. */
+static void test_interrupt_shadows(void) {
+    vector_handlers[0x20] = NULL;
+    irq_count[0] = 0;
+    pit_set_hz(1000);
+    pic_unmask(0);
+    outb(0x20, 0x0a); /* OCW3: read IRR */
+    while (!(inb(0x20) & 1)) {
+    }
+    u32 before = irq_count[0];
+    asm volatile("sti\n cli" ::: "memory");
+    u32 after_shadow = irq_count[0];
+    asm volatile("sti\n nop\n cli" ::: "memory");
+    u32 after_nop = irq_count[0];
+    outb(0x21, 0xff);
+    print("sti shadow: pending irq0 taken after sti;cli %u, after sti;nop;cli %u\n", after_shadow - before,
+          after_nop - after_shadow);
+    TRY("pushfq\n or qword ptr [rsp], 0x100\n popfq\n mov ss, ax\n nop\n nop", ::"a"(SEL_KDATA) : "memory");
+    fault_expect("single step over mov ss; nop", 1, 0);
+}
+
 void guest_main(void) {
     print("lm_basic: start\n");
     u64 efer = rdmsr(MSR_EFER);
@@ -209,4 +231,5 @@ void guest_main(void) {
     test_exceptions();
     test_delivery();
     test_interrupts();
+    test_interrupt_shadows();
 }

@@ -121,6 +121,28 @@ static void test_timer(void) {
     outb(0x21, 0xff);
 }
 
+/* STI delays interrupt recognition until after the next instruction (SDM Vol. 2B "STI"), and MOV SS
+   delays interrupts and debug traps the same way (Vol. 3A §7.8.3): a monitor that emulates STI or
+   MOV SS must keep that shadow. */
+static void test_interrupt_shadows(void) {
+    irq_count[0] = 0;
+    pit_set_hz(1000);
+    pic_unmask(0);
+    outb(0x20, 0x0a); /* OCW3: read IRR */
+    while (!(inb(0x20) & 1)) {
+    }
+    u32 before = irq_count[0];
+    asm volatile("sti\n cli" ::: "memory");
+    u32 after_shadow = irq_count[0];
+    asm volatile("sti\n nop\n cli" ::: "memory");
+    u32 after_nop = irq_count[0];
+    outb(0x21, 0xff);
+    print("sti shadow: pending irq0 taken after sti;cli %u, after sti;nop;cli %u\n", after_shadow - before,
+          after_nop - after_shadow);
+    TRY("pushf\n or dword ptr [esp], 0x100\n popf\n mov ss, ax\n nop\n nop", ::"a"(SEL_KDATA) : "memory");
+    fault_expect("single step over mov ss; nop", 1, 0);
+}
+
 void guest_main(void) {
     print("pm_flat: start\n");
     uptr cr0 = read_cr0();
@@ -132,4 +154,5 @@ void guest_main(void) {
     test_selectors();
     test_gates();
     test_timer();
+    test_interrupt_shadows();
 }
