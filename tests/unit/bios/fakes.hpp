@@ -86,7 +86,8 @@ class FakePorts final : public PortIo {
             if (kbc_command == 0x60) command_byte = u8(value);
             kbc_command = 0;
         }
-        if (p == 0x3f8) tx += char(value);
+        if (p == 0x3fb) lcr = u8(value);
+        if (p == 0x3f8 && !(lcr & 0x80)) tx += char(value); // DLAB selects the divisor latch
         if (p == 0xcf8) pci_address = value;
         if (p >= 0xcfc && p < 0xd00) pci_writes.push_back({pci_address | (p - 0xcfc), value});
     }
@@ -105,6 +106,7 @@ class FakePorts final : public PortIo {
     u8 output_port = 0x03; // 8042 output port: reset line high, A20 on (QEMU reset)
     u8 kbc_command = 0, kbc_out = 0, command_byte = 0;
     bool kbc_out_pending = false;
+    u8 lcr = 0;
     std::string tx, rx;
     u32 pci_address = 0;
     std::map<std::pair<u8, u16>, u32> pci;
@@ -197,7 +199,8 @@ class FakeConsole final : public BiosConsole {
 // A powered-on VM with a 1 MiB disk: reset() done, then INT n from 0000:1000 with the stack at 0:8000.
 struct Machine {
     explicit Machine(u64 memory = 2 * MiB, u64 disk_sectors = 2048, bool with_disk = true)
-        : memory(memory, &ports), disk(disk_sectors),
+        : memory(memory < 4 * MiB ? memory : 4 * MiB, &ports),
+          disk(disk_sectors), // only the low MiBs are touched
           bios(BiosConfig{memory, default_pci_hole_start, 1}, ports, console, with_disk ? &disk : nullptr) {
         boot = bios.reset(cpu, this->memory);
     }
