@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -88,6 +89,31 @@ void compare_vectors(const ZydisOracle& oracle, const std::string& dir, Tally& t
     }
 }
 
+// Decoding speed of RealVM's decoder alone over the same real code (instruction by instruction).
+void benchmark(const std::vector<std::string>& elfs) {
+    std::vector<std::vector<u8>> sections;
+    for (const auto& path : elfs)
+        for (auto& code : elf_code(read_file(path)))
+            sections.push_back(std::move(code));
+    u64 instructions = 0, bytes = 0;
+    auto start = std::chrono::steady_clock::now();
+    for (int round = 0; round < 3; ++round)
+        for (const auto& code : sections)
+            for (usize pos = 0; pos < code.size();) {
+                usize n = std::min<usize>(15, code.size() - pos);
+                vcpu::Instruction in =
+                    vcpu::decode(std::span<const u8>(code.data() + pos, n), CodeMode::Bits64);
+                usize len = in.ok() ? in.length : 1;
+                pos += len;
+                bytes += len;
+                ++instructions;
+            }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("decoder speed: %llu instructions (%llu bytes) in %.3f s = %.1f M instructions/s\n",
+                (unsigned long long)instructions, (unsigned long long)bytes, seconds,
+                instructions / seconds / 1e6);
+}
+
 void print(const char* what, const Tally& t) {
     std::printf("%s: %llu passed, %llu failed, %llu known differences\n", what, (unsigned long long)t.passed,
                 (unsigned long long)t.failed, (unsigned long long)t.known);
@@ -163,6 +189,7 @@ int main(int argc, char** argv) {
             compare_code(oracle, code, CodeMode::Bits64, real, 2000000);
     print("real code (64-bit, ELF .text)", real);
     merge(real);
+    benchmark(elfs);
     if (!vectors.empty()) {
         Tally v;
         v.keep = show;
