@@ -57,6 +57,7 @@ bool xadd(Interpreter&, const Instruction&);         // 0F C0/C1
 bool cmpxchg(Interpreter&, const Instruction&);      // 0F B0/B1
 bool cmpxchg8b(Interpreter&, const Instruction&);    // 0F C7 /1
 bool popcnt(Interpreter&, const Instruction&);       // F3 0F B8
+bool group15(Interpreter&, const Instruction&);      // 0F AE: fences, CLFLUSH, RD/WR FS/GS BASE
 
 // exec_data.cpp
 bool mov_rm_reg(Interpreter&, const Instruction&);       // 88-8B

@@ -525,6 +525,35 @@ bool sysexit(Interpreter& cpu, const Instruction& i) {
     return true;
 }
 
+bool group15(Interpreter& cpu, const Instruction& i) {
+    CpuState& s = cpu.state();
+    const unsigned reg = i.group_index();
+    auto rm = cpu.rm_operand(i);
+    if (i.rep == RepPrefix::Rep && rm.is_reg && reg <= 3) {
+        // RDFSBASE/RDGSBASE/WRFSBASE/WRGSBASE (64-bit mode, CR4.FSGSBASE).
+        if (!(s.cr4 & cr4::fsgsbase)) return cpu.raise_ud();
+        SegmentRegister& sr = s.segment(reg & 1 ? Seg::gs : Seg::fs);
+        const unsigned size = i.operand_size == 8 ? 8 : 4;
+        if (reg < 2) {
+            cpu.set_reg(rm.reg, size, sr.base, true);
+            return true;
+        }
+        const u64 v = cpu.reg(rm.reg, size, true);
+        if (u64(i64(v << 16) >> 16) != v) return cpu.raise_gp(0);
+        sr.base = v;
+        return true;
+    }
+    if (i.rep == RepPrefix::None && rm.is_reg && reg >= 5) return true; // LFENCE/MFENCE/SFENCE
+    if (i.rep == RepPrefix::None && !rm.is_reg && reg == 7) {
+        // CLFLUSH/CLFLUSHOPT: caches are coherent here; only the access checks of a byte read remain.
+        u64 linear;
+        if (!cpu.segment_linear(rm.seg, rm.offset, 1, AccessType::read, linear)) return false;
+        u64 ignored;
+        return cpu.read_linear(linear, 1, ignored, AccessType::read);
+    }
+    return cpu.raise_unsupported(); // FXSAVE/XSAVE and friends: guest FPU state is not emulated
+}
+
 bool unsupported(Interpreter& cpu, const Instruction&) { return cpu.raise_unsupported(); }
 bool undefined(Interpreter& cpu, const Instruction&) { return cpu.raise_ud(); }
 

@@ -201,6 +201,7 @@ Handler map0f(const Instruction& i) {
     case 0xa5:
     case 0xac:
     case 0xad: return shift_double;
+    case 0xae: return group15;
     case 0xaf: return imul_reg_rm;
     case 0xb0:
     case 0xb1: return cmpxchg;

@@ -62,7 +62,12 @@ RunResult Interpreter::run(u64 budget) {
     while (result.executed < budget) {
         if (!execute_one(result)) return result;
         result.executed++;
-        if (halt_ || trap_ || mode_dirty_) {
+        if (halt_ || trap_ || mode_dirty_ || stop_requested_) {
+            if (stop_requested_ && !halt_ && !trap_ && !mode_dirty_) {
+                stop_requested_ = false;
+                break;
+            }
+            stop_requested_ = false;
             bool was_halt = halt_, was_trap = trap_, was_mode = false;
             halt_ = trap_ = false;
             if (mode_dirty_) was_mode = update_mode();

@@ -54,6 +54,10 @@ class Interpreter {
     // Executes up to `budget` instructions; stops early on HLT, an exception or a mode change.
     RunResult run(u64 budget);
 
+    // Makes run() return (StopReason::budget) after the current instruction: a device model raised an
+    // interrupt line during an I/O access, or another thread wants the vCPU.
+    void request_stop() { stop_requested_ = true; }
+
     // The caller changed guest memory mappings, A20 or paging state behind the interpreter's back.
     void flush_tlb() { flush_tlb(true); }
     void flush_decode_cache();
@@ -213,6 +217,7 @@ class Interpreter {
     bool halt_ = false;
     bool trap_ = false;
     bool unsupported_ = false;
+    bool stop_requested_ = false;
     Exception fault_;
     u64 insn_rip_ = 0;
     u64 insn_rsp_ = 0;
