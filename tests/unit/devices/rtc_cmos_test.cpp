@@ -210,3 +210,14 @@ TEST_F(RtcTest, BiosMemoryAndEquipmentBytes) {
     EXPECT_EQ(read(0x34) | read(0x35) << 8, (0xe0000000 - 16 * MiB) / (64 * KiB));
     EXPECT_EQ(read(0x5b) | read(0x5c) << 8 | read(0x5d) << 16, (512 * MiB) / (64 * KiB));
 }
+
+TEST_F(RtcTest, WritingHoursIn12HourMode) {
+    write(0x0b, 0x80); // SET, BCD, 12-hour
+    write(0x04, 0x81); // 1 PM: bit 7 = PM in 12-hour mode
+    write(0x0b, 0x02); // release SET, switch to 24-hour to read it back
+    EXPECT_EQ(read(0x04), 0x13);
+    write(0x0b, 0x80);
+    write(0x04, 0x12); // 12 AM is midnight
+    write(0x0b, 0x02);
+    EXPECT_EQ(read(0x04), 0x00);
+}

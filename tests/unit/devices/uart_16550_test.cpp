@@ -163,3 +163,13 @@ TEST_F(UartTest, ScratchRegister) {
     out(7, 0x5a);
     EXPECT_EQ(in(7), 0x5a);
 }
+
+TEST_F(UartTest, ModemStatusInterruptHasLowestPriority) {
+    // Table IV: modem status (IIR 0x00) after line status, data and THRE; cleared by reading MSR.
+    out(4, 0x10); // loopback: DCD/DSR/CTS drop, setting their delta bits
+    out(1, 0x0a); // THRE + modem status interrupts
+    EXPECT_EQ(in(2), 0x02);
+    EXPECT_EQ(in(2), 0x00);        // THRE cleared by the read above; modem status remains
+    EXPECT_EQ(in(6) & 0x0f, 0x0b); // DCTS, DDSR, DDCD
+    EXPECT_EQ(in(2), 0x01);
+}
