@@ -27,6 +27,7 @@ main:
     call test_pic
     call test_pit_channel2
     call test_timer_rates
+    call test_sti_shadow
     call test_rtc
     call test_uart
     call test_pci
@@ -206,6 +207,35 @@ test_timer_rates:
     call newline
 4:  cmp word ptr [irq8_flags_bad], 0
     EXPECT_EQ "rtc register C lacked IRQF|PF in the IRQ8 handler"
+    ret
+
+/* STI delays interrupt recognition until after the next instruction (SDM Vol. 2B "STI"): with IRQ0
+   pending, "sti; cli" takes none, "sti; nop; cli" takes one. PIT channel 0 still runs at 1 kHz. */
+test_sti_shadow:
+    cli
+    mov al, 0x0a                /* OCW3: read IRR */
+    out PIC1_CMD, al
+1:  in al, PIC1_CMD
+    test al, 0x01
+    jz 1b
+    mov bx, [irq0_count]
+    sti
+    cli
+    mov cx, [irq0_count]
+    sti
+    nop
+    cli
+    mov dx, [irq0_count]
+    sub dx, cx
+    sub cx, bx
+    PRINT "sti shadow: pending irq0 taken after sti;cli "
+    mov ax, cx
+    call put_dec
+    PRINT ", after sti;nop;cli "
+    mov ax, dx
+    call put_dec
+    call newline
+    sti
     ret
 
 irq0_handler:
