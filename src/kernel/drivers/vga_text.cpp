@@ -74,7 +74,7 @@ void VgaText::update_hardware_cursor(bool visible) {
     // An underline cursor on scan lines 14-15 of the 16-line character cell.
     crtc_write(crtc::cursor_start, static_cast<u8>((start & 0xC0) | 14));
     crtc_write(crtc::cursor_end, static_cast<u8>((crtc_read(crtc::cursor_end) & 0xE0) | 15));
-    const unsigned position = row_ * columns + column_;
+    const unsigned position = row_ * columns + (column_ < columns ? column_ : columns - 1);
     crtc_write(crtc::cursor_location_high, static_cast<u8>(position >> 8));
     crtc_write(crtc::cursor_location_low, static_cast<u8>(position));
 }
@@ -87,30 +87,29 @@ void VgaText::scroll() {
         s[i] = vga_cell(' ', attribute_);
 }
 
+// A character in the last column leaves the cursor "pending" at column 80; the line wraps only when
+// another character follows, so an 80-character line followed by '\n' takes one row, not two.
 void VgaText::put(char c) {
     switch (c) {
-    case '\n':
-        column_ = 0;
-        ++row_;
-        break;
+    case '\n': new_line(); break;
     case '\r': column_ = 0; break;
     case '\t': column_ = (column_ + 8) & ~7u; break;
     case '\b':
         if (column_ > 0) --column_;
         break;
     default:
+        if (column_ >= columns) new_line();
         screen()[row_ * columns + column_] = vga_cell(c, attribute_);
         ++column_;
         break;
     }
-    if (column_ >= columns) {
-        column_ = 0;
-        ++row_;
-    }
-    if (row_ >= rows) {
-        scroll();
-        row_ = rows - 1;
-    }
+}
+
+void VgaText::new_line() {
+    column_ = 0;
+    if (++row_ < rows) return;
+    scroll();
+    row_ = rows - 1;
 }
 
 void VgaText::write(const char* text, usize length) {

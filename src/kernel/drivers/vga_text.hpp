@@ -64,11 +64,12 @@ class VgaText {
 
   private:
     void scroll();
+    void new_line();
     void update_hardware_cursor(bool visible = true);
 
     bool present_ = false;
     unsigned row_ = 0;
-    unsigned column_ = 0;
+    unsigned column_ = 0; // may be `columns` after a character in the last column (pending wrap)
     u8 attribute_ = vga_attribute(VgaColor::LightGray, VgaColor::Black);
 };
 
