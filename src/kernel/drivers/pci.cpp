@@ -1,5 +1,6 @@
 #include "kernel/drivers/pci.hpp"
 
+#include "arch/x86_64/cpu.hpp"
 #include "arch/x86_64/port_io.hpp"
 #include "base/format.hpp"
 #include "kernel/drivers/physical.hpp"
@@ -156,13 +157,18 @@ void PciBus::add_function(PciAddress address, unsigned depth) {
     // Turn decoding off while a BAR holds all ones, so that the device does not claim random
     // addresses meanwhile (§6.2.5.1 implementation note). Host bridges stay on: some of them route
     // all of memory through these bits (Linux keeps them on too, pci_read_bases/mmio_always_on).
+    // Interrupts stay off meanwhile: a handler must not find a device (the ISA bridge behind the
+    // PIC and the PIT, say) not decoding its ports.
     const bool host_bridge = f.class_code == 0x06 && f.subclass == 0x00;
+    const bool interrupts_on = arch::read_rflags() & (1u << 9);
+    arch::cli();
     const u16 command = pci_read16(address, pci_reg::command);
     const u16 decode = pci_command::io_space | pci_command::memory_space;
     if (!host_bridge && f.bar_count) pci_write16(address, pci_reg::command, command & ~decode);
     for (unsigned i = 0; i < f.bar_count;)
         i += size_bar(address, i, f.bar_count, f.bars[i]);
     if (!host_bridge && f.bar_count) pci_write16(address, pci_reg::command, command);
+    if (interrupts_on) arch::sti();
 
     // Both access methods must show the same function (identity and class registers).
     if (ecam_) {
