@@ -107,6 +107,8 @@ bool hlt(Interpreter&, const Instruction&);       // F4
 // Shared by FF /2-/5: far transfers through a memory pointer.
 bool far_transfer(Interpreter&, const Instruction&, u16 selector, u64 offset, bool call);
 bool near_call_to(Interpreter&, const Instruction&, u64 target);
+// exec_call_gate.cpp: JMP/CALL far through the system descriptor `low` of `selector`.
+bool gate_transfer(Interpreter&, u16 selector, u64 low, bool call);
 
 // exec_system.cpp
 bool flag_op(Interpreter&, const Instruction&);     // F5 CMC, F8-FD CLC STC CLI STI CLD STD

@@ -54,10 +54,10 @@ bool far_transfer(Interpreter& cpu, const Instruction& i, u16 selector, u64 offs
         cs.base = u64(selector) << 4;
         if (offset > cs.limit) return cpu.raise_gp(0);
     } else {
-        // Gates (call gates, task gates, TSS) are not emulated yet: only code-segment targets.
+        // A system descriptor: a call gate (exec_call_gate.cpp), or a task switch (unsupported).
         u64 low;
         if ((selector & ~3u) && !cpu.read_descriptor(selector, low, nullptr, selector & 0xfffc)) return false;
-        if ((selector & ~3u) && !(low & (1ull << 44))) return cpu.raise_unsupported();
+        if ((selector & ~3u) && !(low & (1ull << 44))) return gate_transfer(cpu, selector, low, call);
         if (!cpu.code_segment_for_transfer(selector, offset, size, false, cs)) return false;
     }
     if (call) {

@@ -154,6 +154,8 @@ class Interpreter {
     // Event delivery (interrupt.cpp): one attempt; false when delivery itself raised an exception
     // (raised()), with the state unchanged. Use deliver_event() for the double-fault rules.
     bool deliver_once(u8 vector, EventKind kind, bool has_error_code, u32 error_code);
+    // The stack for an inner privilege level from the 16- or 32-bit TSS, checked (#TS/#SS with `ext`).
+    bool inner_stack_from_tss(unsigned new_cpl, u32 ext, SegmentRegister& ss, u64& new_sp);
 
     static constexpr u64 mask(unsigned size) { return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1; }
 

@@ -125,6 +125,29 @@ Gate decode_gate(u64 low, u64 high) {
 
 } // namespace
 
+bool Interpreter::inner_stack_from_tss(unsigned new_cpl, u32 ext, SegmentRegister& ss, u64& new_sp) {
+    // SS:ESP for new_cpl from the current TSS (SDM vol. 3 §7.2.1; the 16-bit TSS of §7.6).
+    const SegmentRegister& tr = s_.tr;
+    const bool tss32 = (tr.attr & 0xf) == 11 || (tr.attr & 0xf) == 9;
+    const u64 off = tss32 ? 4 + u64(new_cpl) * 8 : 2 + u64(new_cpl) * 4;
+    const unsigned w = tss32 ? 4 : 2;
+    if (off + 2 * w - 1 > tr.limit)
+        return raise(Exception::with_code(Vector::ts, (tr.selector & 0xfffc) + ext));
+    u64 new_ss;
+    if (!read_linear(tr.base + off, w, new_sp, AccessType::read, true)) return false;
+    if (!read_linear(tr.base + off + w, 2, new_ss, AccessType::read, true)) return false;
+    if ((new_ss & ~3u) == 0) return raise(Exception::with_code(Vector::ts, ext));
+    // The stack segment must be a writable data segment of DPL = RPL = new CPL (else #TS).
+    u64 ss_low;
+    if (!read_descriptor(u16(new_ss), ss_low, nullptr, (new_ss & 0xfffc) + ext)) return false;
+    ss = cache_from_descriptor(u16(new_ss), ss_low, 0);
+    if ((new_ss & 3) != new_cpl || ss.dpl() != new_cpl || !(ss.attr & seg_attr::s) || ss.is_code() ||
+        !(ss.attr & seg_attr::type_rw))
+        return raise(Exception::with_code(Vector::ts, (new_ss & 0xfffc) + ext));
+    if (!ss.present()) return raise(Exception::with_code(Vector::ss, (new_ss & 0xfffc) + ext));
+    return true;
+}
+
 bool Interpreter::deliver_protected(u8 vector, EventKind kind, bool has_error_code, u32 error_code) {
     const u32 ext = (kind == EventKind::external || kind == EventKind::nmi ||
                      (kind == EventKind::exception) || kind == EventKind::icebp)
@@ -167,28 +190,9 @@ bool Interpreter::deliver_protected(u8 vector, EventKind kind, bool has_error_co
     const SegmentRegister old_ss = s_.segment(Seg::ss);
     const u64 old_rsp = s_.reg(Gpr::rsp);
     if (new_cpl < cpl) {
-        // Inner privilege: SS:ESP for new_cpl from the TSS (§7.2.1; 16-bit TSS §7.6).
-        const SegmentRegister& tr = s_.tr;
-        const bool tss32 = (tr.attr & 0xf) == 11 || (tr.attr & 0xf) == 9;
-        const u64 off = tss32 ? 4 + u64(new_cpl) * 8 : 2 + u64(new_cpl) * 4;
-        const unsigned w = tss32 ? 4 : 2;
-        if (off + 2 * w - 1 > tr.limit)
-            return raise(Exception::with_code(Vector::ts, (tr.selector & 0xfffc) + ext));
-        u64 new_sp, new_ss;
-        if (!read_linear(tr.base + off, w, new_sp, AccessType::read, true)) return false;
-        if (!read_linear(tr.base + off + w, 2, new_ss, AccessType::read, true)) return false;
         SegmentRegister ss;
-        if ((new_ss & ~3u) == 0) return raise(Exception::with_code(Vector::ts, ext));
-        // The stack segment must be a writable data segment of DPL = RPL = new CPL (else #TS).
-        {
-            u64 ss_low;
-            if (!read_descriptor(u16(new_ss), ss_low, nullptr, (new_ss & 0xfffc) + ext)) return false;
-            ss = cache_from_descriptor(u16(new_ss), ss_low, 0);
-            if ((new_ss & 3) != new_cpl || ss.dpl() != new_cpl || !(ss.attr & seg_attr::s) || ss.is_code() ||
-                !(ss.attr & seg_attr::type_rw))
-                return raise(Exception::with_code(Vector::ts, (new_ss & 0xfffc) + ext));
-            if (!ss.present()) return raise(Exception::with_code(Vector::ss, (new_ss & 0xfffc) + ext));
-        }
+        u64 new_sp;
+        if (!inner_stack_from_tss(new_cpl, ext, ss, new_sp)) return false;
         s_.segment(Seg::ss) = ss;
         s_.reg(Gpr::rsp) = new_sp;
         if (v86) {

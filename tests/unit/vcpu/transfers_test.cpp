@@ -230,3 +230,55 @@ TEST(Transfers, RealModeInterruptThroughIvt) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Transfers, CallGateToInnerLevelCopiesParameters) {
+    Machine m;
+    m.protected32(3, 0x1000);
+    // 0x48: 32-bit call gate, DPL 3, to 0x08:0x6000, 2 parameters.
+    m.write64(Machine::gdt + 0x48, gate32(0x08, 0x6000, 12, 3) | (2ull << 32));
+    m.s.gdtr.limit = 0x4f;
+    m.write(0x1000, {0x9a, 0x00, 0x00, 0x00, 0x00, 0x4b, 0x00}); // call far 0x4b:0 (offset ignored)
+    m.s.reg(Gpr::rsp) = 0x7000;
+    m.write32(0x7000, 0x1111); // parameter 1 (top of the stack)
+    m.write32(0x7004, 0x2222); // parameter 2
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::budget) << int(r.exception.vector) << " " << r.exception.error_code;
+    EXPECT_EQ(m.s.cpl(), 0u);
+    EXPECT_EQ(m.s.rip, 0x6000u);
+    const u64 sp = m.s.reg(Gpr::rsp);
+    EXPECT_EQ(sp, 0x9000u - 24);
+    EXPECT_EQ(m.read32(sp + 0), 0x1007u); // EIP
+    EXPECT_EQ(m.read32(sp + 4), 0x1bu);   // CS
+    EXPECT_EQ(m.read32(sp + 8), 0x1111u); // parameters in the caller's order
+    EXPECT_EQ(m.read32(sp + 12), 0x2222u);
+    EXPECT_EQ(m.read32(sp + 16), 0x7000u); // ESP
+    EXPECT_EQ(m.read32(sp + 20), 0x23u);   // SS
+    // RETF 8 returns to CPL 3 and drops the parameters from the caller's stack.
+    m.write(0x6000, {0xca, 0x08, 0x00});
+    ASSERT_EQ(m.step().reason, StopReason::budget);
+    EXPECT_EQ(m.s.cpl(), 3u);
+    EXPECT_EQ(m.s.rip, 0x1007u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x7008u);
+}
+
+TEST(Transfers, CallGatePrivilegeChecks) {
+    Machine m;
+    m.protected32(3, 0x1000);
+    m.write64(Machine::gdt + 0x48, gate32(0x08, 0x6000, 12, 0)); // gate DPL 0: not callable from CPL 3
+    m.s.gdtr.limit = 0x4f;
+    m.write(0x1000, {0x9a, 0x00, 0x00, 0x00, 0x00, 0x4b, 0x00});
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+    EXPECT_EQ(r.exception.error_code, 0x48u);
+    // JMP through a gate to a more privileged non-conforming segment is not allowed.
+    m.write64(Machine::gdt + 0x48, gate32(0x08, 0x6000, 12, 3));
+    m.write(0x1000, {0xea, 0x00, 0x00, 0x00, 0x00, 0x4b, 0x00});
+    r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.error_code, 0x08u);
+}
+
+} // namespace
