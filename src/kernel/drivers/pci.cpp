@@ -95,6 +95,17 @@ unsigned size_bar(PciAddress at, unsigned index, unsigned bar_count, PciBar& bar
     return used;
 }
 
+// Sizes the expansion ROM BAR (PCI Local Bus Spec 3.0 §6.2.5.2): address bits 31-11 are writable as
+// far as the ROM is large; bit 0 enables decoding and stays as it was.
+void size_rom(PciAddress at, u8 offset, PciBar& rom) {
+    const u32 original = pci_read32(at, offset);
+    pci_write32(at, offset, 0xFFFF'F800);
+    const u32 probe = pci_read32(at, offset) & 0xFFFF'F800;
+    pci_write32(at, offset, original);
+    if (probe == 0) return;
+    rom = {PciBarKind::Memory32, false, original & 0xFFFF'F800, u64(~probe) + 1};
+}
+
 } // namespace
 
 void PciBus::enumerate() {
@@ -165,6 +176,7 @@ void PciBus::add_function(PciAddress address, unsigned depth) {
     const u16 command = pci_read16(address, pci_reg::command);
     const u16 decode = pci_command::io_space | pci_command::memory_space;
     if (!host_bridge && f.bar_count) pci_write16(address, pci_reg::command, command & ~decode);
+    if (f.header_type <= 1) size_rom(address, f.header_type == 0 ? pci_reg::rom : pci_reg::bridge_rom, f.rom);
     for (unsigned i = 0; i < f.bar_count;)
         i += size_bar(address, i, f.bar_count, f.bars[i]);
     if (!host_bridge && f.bar_count) pci_write16(address, pci_reg::command, command);
@@ -252,6 +264,11 @@ void PciBus::report(Sink& out) const {
                    bar.base);
             format_size(out, bar.size);
             format(out, "{}\n", bar.prefetchable ? " prefetchable" : "");
+        }
+        if (f.rom.size) {
+            format(out, "    rom  mem32 {:016x} ", f.rom.base);
+            format_size(out, f.rom.size);
+            format(out, "\n");
         }
     }
     if (ecam_) {

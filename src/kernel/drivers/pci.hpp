@@ -37,8 +37,8 @@ void pci_write32(PciAddress at, u8 offset, u32 value);
 namespace pci_reg {
 constexpr u8 vendor_id = 0x00, device_id = 0x02, command = 0x04, status = 0x06, revision = 0x08,
              prog_if = 0x09, subclass = 0x0A, class_code = 0x0B, header_type = 0x0E, bar0 = 0x10,
-             primary_bus = 0x18, secondary_bus = 0x19, subordinate_bus = 0x1A, interrupt_line = 0x3C,
-             interrupt_pin = 0x3D;
+             primary_bus = 0x18, secondary_bus = 0x19, subordinate_bus = 0x1A, rom = 0x30, bridge_rom = 0x38,
+             interrupt_line = 0x3C, interrupt_pin = 0x3D;
 } // namespace pci_reg
 
 // Command register bits (PCI Local Bus Spec 3.0 §6.2.2).
@@ -70,6 +70,7 @@ struct PciFunction {
     u8 secondary_bus = 0;     // bridges only
     u8 bar_count = 0;         // 6 for devices, 2 for PCI-PCI bridges
     PciBar bars[6];
+    PciBar rom; // expansion ROM BAR (§6.2.5.2): Memory32; base 0 when firmware left it unassigned
 
     bool is_bridge() const { return header_type == 1; }
 };
