@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PCI enumeration and ACPI on QEMU's i440FX machine: the chipset functions with their BARs, a device
-# behind a PCI-PCI bridge (bus 1), a 64-bit BAR, an expansion ROM; the ACPI tables SeaBIOS provides, the FADT's PM1a
-# control block and \_S5_; and ACPI power-off ending QEMU with status 0.
+# behind a PCI-PCI bridge (bus 1), a 64-bit BAR, an expansion ROM; the ACPI tables SeaBIOS provides,
+# the FADT's PM1a control block and \_S5_; and ACPI power-off ending QEMU with status 0.
 set -euo pipefail
 # shellcheck source=tests/system/drivers_qemu.inc
 source "$(dirname "$0")/drivers_qemu.inc"
