@@ -36,20 +36,23 @@ int main(int argc, char** argv) {
         return 2;
     }
     InterpreterRunner interpreter;
-    CaseGenerator gen(seed);
+    CaseGenerator gen64(seed), gen32(seed + 1, true);
     u64 passed = 0, failed = 0;
     std::map<std::string, std::pair<u64, u64>> by_name; // name -> (passed, failed)
     for (u64 i = 0; i < cases; ++i) {
-        Case c = gen.next();
-        std::string diff = compare(c, native.run(c), interpreter.run(c));
-        std::string key = c.name;
+        bool mode32 = i % 4 == 3; // a quarter of the cases run as 32-bit code
+        Case c = mode32 ? gen32.next() : gen64.next();
+        std::string diff = compare(c, native.run(c, mode32), interpreter.run(c, mode32), mode32);
+        std::string key = std::string(mode32 ? "32:" : "64:") + c.name;
         if (diff.empty()) {
             ++passed;
             ++by_name[key].first;
         } else {
             ++failed;
             ++by_name[key].second;
-            if (failed <= show) std::printf("MISMATCH %s:%s\n", describe(c).c_str(), diff.c_str());
+            if (failed <= show)
+                std::printf("MISMATCH %s %s:%s\n", mode32 ? "32-bit" : "64-bit", describe(c).c_str(),
+                            diff.c_str());
         }
     }
     for (const auto& [name, counts] : by_name)

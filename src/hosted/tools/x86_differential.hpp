@@ -1,7 +1,9 @@
 // Differential test of the interpreter against the host CPU (issue 3, DESIGN §12): random unprivileged
 // instructions (arithmetic, logic, shifts, multiply/divide, bit operations, flags, moves, and string
-// operations) executed natively and by the interpreter from the same registers and flags; the results
-// and every flag the SDM defines for the instruction must be identical.
+// operations, BCD adjustments in 32-bit code) executed natively and by the interpreter from the same
+// registers and flags; the results and every flag the SDM defines for the instruction must be identical.
+// 64-bit code runs in 64-bit mode on both sides; 32-bit code runs natively in a compatibility-mode
+// segment and in the interpreter in 32-bit protected mode.
 //
 // Native execution: the instruction bytes followed by RET are placed in an executable page; a fixed
 // trampoline (one piece of assembly, below) loads all general registers but RSP and RFLAGS from a
@@ -137,6 +139,10 @@ struct HostFeatures {
     }
 };
 
+// Runs cases on the host. 32-bit cases run in a compatibility-mode code segment (Linux's USER32_CS,
+// selector 0x23) entered by a far call from a stub below 2 GiB that also switches to a stack there
+// (compatibility mode uses ESP) and loads DS/ES with the flat USER_DS (0x2b; 64-bit processes run with
+// null DS/ES, which compatibility mode would fault on).
 class NativeRunner {
   public:
     NativeRunner() {
@@ -145,27 +151,60 @@ class NativeRunner {
         window_ =
             static_cast<u8*>(mmap(reinterpret_cast<void*>(window_base), window_size, PROT_READ | PROT_WRITE,
                                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+        low_ = static_cast<u8*>(mmap(nullptr, 2 * page_size, PROT_READ | PROT_WRITE | PROT_EXEC,
+                                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0));
+        if (low_ != MAP_FAILED) build_stub();
     }
     ~NativeRunner() {
         if (code_ != MAP_FAILED) munmap(code_, page_size);
         if (window_ != MAP_FAILED) munmap(window_, window_size);
+        if (low_ != MAP_FAILED) munmap(low_, 2 * page_size);
     }
-    bool usable() const { return code_ != MAP_FAILED && window_ == reinterpret_cast<u8*>(window_base); }
+    bool usable() const {
+        return code_ != MAP_FAILED && low_ != MAP_FAILED && window_ == reinterpret_cast<u8*>(window_base);
+    }
 
-    Outcome run(const Case& c) {
+    Outcome run(const Case& c, bool mode32 = false) {
         Outcome o;
-        std::memcpy(code_, c.bytes, c.length);
-        code_[c.length] = 0xc3; // RET
+        u8* code = mode32 ? low_ + code32_offset : code_;
+        std::memcpy(code, c.bytes, c.length);
+        code[c.length] = mode32 ? 0xcb : 0xc3; // RETF (32-bit) back to the stub, or RET
         std::memcpy(window_, c.memory, window_size);
         o.regs = c.regs;
-        realvm_differential_trampoline(&o.regs, code_);
+        realvm_differential_trampoline(&o.regs, mode32 ? low_ : code_);
         o.memory.assign(window_, window_ + window_size);
         return o;
     }
 
   private:
+    static constexpr usize far_pointer_offset = 0x80, saved_rsp_offset = 0x88, code32_offset = 0x100;
+
+    void build_stub() {
+        u32 base = static_cast<u32>(reinterpret_cast<uintptr_t>(low_));
+        u8* p = low_;
+        auto b = [&](std::initializer_list<u8> bytes) {
+            for (u8 x : bytes)
+                *p++ = x;
+        };
+        auto d = [&](u32 v) { b({u8(v), u8(v >> 8), u8(v >> 16), u8(v >> 24)}); };
+        b({0x48, 0x89, 0x24, 0x25}); // mov [saved_rsp], rsp
+        d(base + saved_rsp_offset);
+        b({0x48, 0xc7, 0xc4}); // mov rsp, low stack top
+        d(base + 2 * page_size - 64);
+        b({0x50, 0xb8, 0x2b, 0, 0, 0, 0x8e, 0xd8, 0x8e, 0xc0, 0x58}); // push rax; mov ds/es, 0x2b; pop rax
+        b({0xff, 0x1c, 0x25});                                        // call far [far_pointer]
+        d(base + far_pointer_offset);
+        b({0x48, 0x8b, 0x24, 0x25}); // mov rsp, [saved_rsp]
+        d(base + saved_rsp_offset);
+        b({0xc3}); // ret
+        p = low_ + far_pointer_offset;
+        d(base + code32_offset);
+        b({0x23, 0x00});
+    }
+
     u8* code_ = static_cast<u8*>(MAP_FAILED);
     u8* window_ = static_cast<u8*>(MAP_FAILED);
+    u8* low_ = static_cast<u8*>(MAP_FAILED);
 };
 
 // Guest-physical memory for the interpreter: a code page at code_address and the data window.
@@ -192,7 +231,7 @@ class InterpreterRunner {
   public:
     InterpreterRunner() : cpu_(std::make_unique<Interpreter>(state_, *bus_)) {}
 
-    Outcome run(const Case& c) {
+    Outcome run(const Case& c, bool mode32 = false) {
         Outcome o;
         std::memcpy(bus_->code_, c.bytes, c.length);
         std::memset(bus_->code_ + c.length, 0xcc, 16);
@@ -201,15 +240,15 @@ class InterpreterRunner {
         s = CpuState{};
         // 64-bit mode, CPL 3, paging off in the interpreter's view (linear = guest-physical), flat segments.
         s.cr0 = cr0::pe | cr0::et | cr0::ne;
-        s.efer = efer::lme | efer::lma;
+        s.efer = mode32 ? 0 : efer::lme | efer::lma; // or 32-bit protected mode
         constexpr u32 data = seg_attr::p | seg_attr::s | seg_attr::type_rw | seg_attr::type_accessed |
                              (3u << seg_attr::dpl_shift) | seg_attr::db | seg_attr::g;
         for (auto& sr : s.seg)
             sr = SegmentRegister{0x2b, 0, 0xffffffff, data};
-        s.segment(Seg::cs) = SegmentRegister{0x33, 0, 0xffffffff,
-                                             seg_attr::p | seg_attr::s | seg_attr::type_code |
-                                                 seg_attr::type_rw | seg_attr::type_accessed |
-                                                 (3u << seg_attr::dpl_shift) | seg_attr::l | seg_attr::g};
+        s.segment(Seg::cs) = SegmentRegister{
+            0x33, 0, 0xffffffff,
+            seg_attr::p | seg_attr::s | seg_attr::type_code | seg_attr::type_rw | seg_attr::type_accessed |
+                (3u << seg_attr::dpl_shift) | (mode32 ? seg_attr::db : seg_attr::l) | seg_attr::g};
         s.rip = code_address;
         for (unsigned i = 0; i < 16; ++i)
             s.gpr[i] = c.regs.gpr[i];
@@ -243,13 +282,17 @@ class InterpreterRunner {
 constexpr u64 compared_flags = rflags::arith | rflags::df;
 
 // Compares; returns an empty string when identical in everything defined.
-inline std::string compare(const Case& c, const Outcome& native, const Outcome& emulated) {
+// In 32-bit cases only the low halves of the registers are compared (the upper halves are undefined
+// after compatibility mode, SDM vol. 1 §3.4.1.1).
+inline std::string compare(const Case& c, const Outcome& native, const Outcome& emulated,
+                           bool mode32 = false) {
     if (!emulated.ok) return emulated.error;
     char buf[160];
     std::string diff;
     for (unsigned i = 0; i < 16; ++i) {
         if (i == 4) continue;
         u64 mask = int(i) == c.undefined_reg ? ~c.undefined_reg_mask : ~0ull;
+        if (mode32) mask &= 0xffffffff;
         if ((native.regs.gpr[i] ^ emulated.regs.gpr[i]) & mask) {
             std::snprintf(buf, sizeof buf, " r%u: host %016llx interp %016llx;", i,
                           (unsigned long long)native.regs.gpr[i], (unsigned long long)emulated.regs.gpr[i]);
@@ -303,7 +346,9 @@ namespace realvm::differential {
 // operands. Each generator also records the flags the SDM leaves undefined for the operands chosen.
 class CaseGenerator {
   public:
-    explicit CaseGenerator(u64 seed) : rng_(seed) {}
+    // mode32: cases for 32-bit code (no REX, 8/16/32-bit operands, plus the BCD and short INC/DEC forms
+    // that 64-bit mode lacks).
+    explicit CaseGenerator(u64 seed, bool mode32 = false) : rng_(seed), mode32_(mode32) {}
 
     Case next() {
         Case c;
@@ -318,7 +363,7 @@ class CaseGenerator {
         size_ = pick_size();
         rex_ = 0;
         force_rex_ = false;
-        switch (pick(17)) {
+        switch (pick(mode32_ ? 19 : 16)) {
         case 0: alu(c); break;
         case 1: alu_imm(c); break;
         case 2: unary(c); break;
@@ -335,7 +380,9 @@ class CaseGenerator {
         case 13: string(c); break;
         case 14: imul_forms(c); break;
         case 15: bswap(c); break;
-        default: alu(c); break;
+        case 16:
+        case 17: bcd(c); break;
+        default: inc_dec_short(c); break;
         }
         return c;
     }
@@ -344,8 +391,10 @@ class CaseGenerator {
     unsigned pick(unsigned n) { return static_cast<unsigned>(rng_() % n); }
     unsigned pick_size() {
         static constexpr unsigned sizes[] = {8, 4, 8, 4, 2, 1};
-        return sizes[pick(6)];
+        static constexpr unsigned sizes32[] = {4, 4, 2, 1};
+        return mode32_ ? sizes32[pick(4)] : sizes[pick(6)];
     }
+    bool rex_present() const { return !mode32_ && (rex_ || force_rex_ || size_ == 8); }
     // Operand values: random, small, and the boundaries where flags change.
     u64 value() {
         static constexpr u64 special[] = {0,           1,          2,
@@ -364,7 +413,7 @@ class CaseGenerator {
     // A general register for an operand of the current size (never RSP; AH..BH only without REX).
     unsigned reg() {
         for (;;) {
-            unsigned r = pick(16);
+            unsigned r = pick(mode32_ ? 8 : 16);
             if (r != 4) return r;
         }
     }
@@ -375,7 +424,7 @@ class CaseGenerator {
         if (sized && size_ == 2) c.bytes[n++] = 0x66;
         u8 rex = rex_;
         if (sized && size_ == 8) rex |= 8;
-        if (rex || force_rex_) c.bytes[n++] = static_cast<u8>(0x40 | rex);
+        if ((rex || force_rex_) && !mode32_) c.bytes[n++] = static_cast<u8>(0x40 | rex);
         for (u8 b : opcode)
             c.bytes[n++] = b;
         c.length = n;
@@ -400,7 +449,8 @@ class CaseGenerator {
         m.memory = allow_memory && pick(3) == 0;
         if (m.memory) {
             m.base = reg();
-            if (!ext_reg && m.base == m.reg) m.base = (m.base + 1) % 16 == 4 ? 5 : (m.base + 1) % 16;
+            while (!ext_reg && (m.base == m.reg || m.base == 4))
+                m.base = (m.base + 1) % (mode32_ ? 8 : 16);
             m.disp = static_cast<i8>(pick(64)) - 32;
             u64 offset = 64 + pick(static_cast<unsigned>(window_size - 160));
             c.regs.gpr[m.base] = window_base + offset - static_cast<i64>(m.disp);
@@ -551,11 +601,15 @@ class CaseGenerator {
                 std::memcpy(&v, &c.memory[where], size_);
                 return v & mask;
             }
+            if (size_ == 1 && !rex_present() && m.rm >= 4)
+                return (c.regs.gpr[m.rm - 4] >> 8) & 0xff; // CH DH BH
             return c.regs.gpr[m.rm] & mask;
         };
         auto write_divisor = [&](u64 v) {
             if (m.memory)
                 std::memcpy(&c.memory[where], &v, size_);
+            else if (size_ == 1 && !rex_present() && m.rm >= 4)
+                c.regs.gpr[m.rm - 4] = (c.regs.gpr[m.rm - 4] & ~0xff00ull) | (v & 0xff) << 8;
             else
                 c.regs.gpr[m.rm] = (c.regs.gpr[m.rm] & ~mask) | (v & mask);
         };
@@ -685,7 +739,7 @@ class CaseGenerator {
         emit_modrm(c, m);
         if (op == 2 && pick(2)) { // make the comparison succeed sometimes
             u64 mask = size_ == 8 ? ~0ull : (1ull << (size_ * 8)) - 1;
-            if (!m.memory && !(size_ == 1 && !force_rex_ && !(rex_ & 1) && m.rm >= 4))
+            if (!m.memory && !(size_ == 1 && !rex_present() && m.rm >= 4))
                 c.regs.gpr[0] = (c.regs.gpr[0] & ~mask) | (c.regs.gpr[m.rm] & mask);
         }
         static const char* const names[] = {"xchg", "xadd", "cmpxchg"};
@@ -738,7 +792,7 @@ class CaseGenerator {
         c.name = names[op];
     }
     void bswap(Case& c) {
-        size_ = pick(2) ? 8 : 4;
+        size_ = pick(2) && !mode32_ ? 8 : 4;
         unsigned r = reg();
         rex_ = r >= 8 ? 1 : 0;
         force_rex_ = false;
@@ -769,7 +823,39 @@ class CaseGenerator {
         c.name = std::string(rep == 1 ? "rep " : rep == 2 ? "repne " : "") + names[op];
     }
 
+    // DAA DAS AAA AAS AAM AAD SALC (32-bit code only); flags per the SDM pages of each.
+    void bcd(Case& c) {
+        static constexpr u8 ops[] = {0x27, 0x2f, 0x37, 0x3f, 0xd4, 0xd5, 0xd6};
+        static const char* const names[] = {"daa", "das", "aaa", "aas", "aam", "aad", "salc"};
+        unsigned op = pick(7);
+        size_ = 4;
+        begin(c, {ops[op]}, false);
+        if (op == 4 || op == 5) {
+            u8 base = pick(4) ? 10 : static_cast<u8>(1 + pick(255)); // AAM 0 would raise #DE
+            emit(c, base);
+        }
+        if (pick(2)) // AL/AH values of BCD arithmetic: digits and their carries
+            c.regs.gpr[0] = (c.regs.gpr[0] & ~0xffffull) | pick(0x200);
+        c.name = names[op];
+        static constexpr u64 undefined[] = {rflags::of,
+                                            rflags::of,
+                                            rflags::of | rflags::sf | rflags::zf | rflags::pf,
+                                            rflags::of | rflags::sf | rflags::zf | rflags::pf,
+                                            rflags::of | rflags::af | rflags::cf,
+                                            rflags::of | rflags::af | rflags::cf,
+                                            0};
+        c.undefined_flags = undefined[op];
+    }
+    // INC/DEC r16/r32 as 40+r / 48+r (REX in 64-bit mode).
+    void inc_dec_short(Case& c) {
+        if (size_ == 1) size_ = 4;
+        unsigned r = reg();
+        begin(c, {static_cast<u8>((pick(2) ? 0x40 : 0x48) + r)});
+        c.name = "inc/dec-short";
+    }
+
     std::mt19937_64 rng_;
+    bool mode32_ = false;
     unsigned size_ = 4;
     u8 rex_ = 0;
     bool force_rex_ = false;
