@@ -378,7 +378,6 @@ class Decoder {
         // by construction of the C4/C5/62 disambiguation.
         in_.rex = mode64() ? static_cast<u8>(0x40 | rex | (in_.vex_w ? 8 : 0)) : 0;
         u8 pp = p1 & 3;
-        in_.operand_size_prefix = false;
         in_.rep = pp == 2 ? RepPrefix::Rep : pp == 3 ? RepPrefix::Repne : RepPrefix::None;
         in_.operand_size_prefix = pp == 1;
 

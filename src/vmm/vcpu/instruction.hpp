@@ -24,7 +24,7 @@
 
 namespace realvm::vcpu {
 
-// The code-segment size the instruction is decoded for (the "mode" of SDM vol. 2 table 2-?/§2.2.1):
+// The code-segment size the instruction is decoded for (SDM vol. 1 §3.6.1, vol. 2 §2.2.1 table 2-4):
 // Bits16: real mode, virtual-8086, 16-bit protected mode (CS.D=0): default operand and address size 16.
 // Bits32: 32-bit protected mode or compatibility mode with CS.D=1: default 32/32.
 // Bits64: 64-bit mode (CS.L=1): default operand size 32, address size 64, REX valid.
@@ -33,7 +33,7 @@ enum class CodeMode : u8 { Bits16, Bits32, Bits64 };
 enum class DecodeStatus : u8 {
     Ok,
     InvalidOpcode, // #UD: undefined opcode, opcode invalid in this mode, illegal LOCK, ...
-    TooLong,       // #GP(0): the instruction would exceed 15 bytes (SDM vol. 3 §? / vol. 2 §2.3.11)
+    TooLong,       // #GP(0): the instruction would exceed 15 bytes (SDM vol. 2 §2.1, vol. 3 #GP)
     NeedMoreBytes, // the byte span ended before the instruction did (and before byte 15): the caller
                    // fetches more (next page) and decodes again, or raises the fetch's #PF/#GP
 };
