@@ -102,6 +102,7 @@ u64 shift_double(bool left, u64& rf, u64 value, u64 fill, unsigned count, unsign
     value &= m;
     fill &= m;
     if (count == 0) return value;
+    const u64 fill_in = fill;
     // A count larger than a 16-bit operand gives an undefined result; Intel shifts the 32-bit
     // concatenation fill:value (as here, by shifting a double-width value bit by bit).
     u64 res = value, cf = 0;
@@ -116,7 +117,9 @@ u64 shift_double(bool left, u64& rf, u64 value, u64 fill, unsigned count, unsign
             fill = (fill >> 1) | (cf << (bits - 1));
         }
     }
-    u64 of = bit(res, bits - 1) ^ bit(value, bits - 1);
+    // OF is defined for a count of 1; Intel cores set it as for a 1-bit shift whatever the count.
+    const u64 first_fill = left ? bit(value, bits - 2) : (fill_in & 1);
+    u64 of = bit(value, bits - 1) ^ first_fill;
     u64 f = szp(res, size) | (cf ? rflags::cf : 0) | (of ? rflags::of : 0);
     set_flags(rf, rflags::arith, f);
     return res;

@@ -141,8 +141,8 @@ bool group_f6_f7(Interpreter& cpu, const Instruction& i) {
     }
     case 4:
     case 5: {
-        // MUL/IMUL: CF = OF = the high half is significant. SF, ZF, AF, PF are undefined; they are set
-        // from the low half here (AF cleared), as Intel cores do.
+        // MUL/IMUL: CF = OF = the high half is significant. SF, ZF, AF, PF are undefined: Intel cores
+        // set SF and PF from the low half and clear ZF and AF (host-verified, host_differential_test).
         const bool is_signed = i.group_index() == 5;
         u64 a = cpu.gpr(Gpr::rax, size);
         u64 lo, hi;
@@ -164,7 +164,7 @@ bool group_f6_f7(Interpreter& cpu, const Instruction& i) {
             cpu.set_gpr(Gpr::rax, size, lo);
             cpu.set_gpr(Gpr::rdx, size, hi);
         }
-        u64 f = alu::szp(lo, size) | (overflow ? rflags::cf | rflags::of : 0);
+        u64 f = (alu::szp(lo, size) & ~rflags::zf) | (overflow ? rflags::cf | rflags::of : 0);
         alu::set_flags(rf, rflags::arith, f);
         return true;
     }
@@ -230,7 +230,8 @@ bool imul_to_reg(Interpreter& cpu, const Instruction& i, u64 a, u64 b) {
     u64 lo = u64(p) & m;
     bool overflow = p != __int128(i64(alu::sign_extend(lo, size)));
     cpu.set_reg(i.modrm_reg, size, lo, i.has_rex());
-    alu::set_flags(flags(cpu), rflags::arith, alu::szp(lo, size) | (overflow ? rflags::cf | rflags::of : 0));
+    alu::set_flags(flags(cpu), rflags::arith,
+                   (alu::szp(lo, size) & ~rflags::zf) | (overflow ? rflags::cf | rflags::of : 0));
     return true;
 }
 
@@ -420,15 +421,16 @@ bool bit_scan(Interpreter& cpu, const Instruction& i) {
         alu::set_flags(rf, rflags::cf | rflags::zf, (v == 0 ? rflags::cf : 0) | (n == 0 ? rflags::zf : 0));
         return true;
     }
-    // BSF/BSR: a zero source sets ZF and leaves the destination unchanged (as Intel and AMD cores do);
-    // the other flags are undefined and computed from the result here.
+    // BSF/BSR: a zero source sets ZF and leaves the destination unchanged (as Intel and AMD cores do).
     if (v == 0) {
-        alu::set_flags(rf, rflags::zf, rflags::zf);
+        // ... and, on Intel cores, sets PF and clears the other status flags (host-verified).
+        alu::set_flags(rf, rflags::arith, rflags::zf | rflags::pf);
         return true;
     }
     unsigned n = forward ? unsigned(__builtin_ctzll(v)) : 63 - unsigned(__builtin_clzll(v));
     cpu.set_reg(i.modrm_reg, size, n, i.has_rex());
-    alu::set_flags(rf, rflags::zf, 0);
+    // Intel cores clear CF, OF, SF, ZF, AF and set PF from the index (host-verified).
+    alu::set_flags(rf, rflags::arith, alu::parity_even(n) ? rflags::pf : 0);
     return true;
 }
 
