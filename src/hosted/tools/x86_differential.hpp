@@ -117,11 +117,14 @@ struct Case {
     u64 undefined_flags = 0;    // RFLAGS bits not compared
     u64 undefined_reg_mask = 0; // bits of `undefined_reg` not compared (BSF/BSR with a zero source)
     int undefined_reg = -1;
+    int rip_reg = -1;      // LEA of a RIP-relative address: this register's low `rip_size` bytes depend on
+    unsigned rip_size = 0; // where the code is, and are compared relative to the code address
     std::string name;
 };
 
 struct Outcome {
     HostRegs regs;
+    u64 code_address = 0; // where the instruction ran
     std::vector<u8> memory;
     bool ok = true;
     std::string error;
@@ -172,6 +175,7 @@ class NativeRunner {
         std::memcpy(window_, c.memory, window_size);
         o.regs = c.regs;
         realvm_differential_trampoline(&o.regs, mode32 ? low_ : code_);
+        o.code_address = reinterpret_cast<uintptr_t>(code);
         o.memory.assign(window_, window_ + window_size);
         return o;
     }
@@ -267,6 +271,7 @@ class InterpreterRunner {
         for (unsigned i = 0; i < 16; ++i)
             o.regs.gpr[i] = s.gpr[i];
         o.regs.gpr[4] = c.regs.gpr[4];
+        o.code_address = code_address;
         o.regs.rflags = s.rflags;
         o.memory.assign(bus_->window_, bus_->window_ + window_size);
         return o;
@@ -289,13 +294,19 @@ inline std::string compare(const Case& c, const Outcome& native, const Outcome& 
     if (!emulated.ok) return emulated.error;
     char buf[160];
     std::string diff;
+    HostRegs host = native.regs;
+    if (c.rip_reg >= 0) { // compare a RIP-relative result relative to the code address
+        u64 size_mask = c.rip_size >= 8 ? ~0ull : (1ull << (8 * c.rip_size)) - 1;
+        u64& r = host.gpr[c.rip_reg];
+        r = (r & ~size_mask) | ((r - (native.code_address - emulated.code_address)) & size_mask);
+    }
     for (unsigned i = 0; i < 16; ++i) {
         if (i == 4) continue;
         u64 mask = int(i) == c.undefined_reg ? ~c.undefined_reg_mask : ~0ull;
         if (mode32) mask &= 0xffffffff;
-        if ((native.regs.gpr[i] ^ emulated.regs.gpr[i]) & mask) {
+        if ((host.gpr[i] ^ emulated.regs.gpr[i]) & mask) {
             std::snprintf(buf, sizeof buf, " r%u: host %016llx interp %016llx;", i,
-                          (unsigned long long)native.regs.gpr[i], (unsigned long long)emulated.regs.gpr[i]);
+                          (unsigned long long)host.gpr[i], (unsigned long long)emulated.regs.gpr[i]);
             diff += buf;
         }
     }
@@ -363,7 +374,7 @@ class CaseGenerator {
         size_ = pick_size();
         rex_ = 0;
         force_rex_ = false;
-        switch (pick(mode32_ ? 19 : 16)) {
+        switch (pick(mode32_ ? 20 : 17)) {
         case 0: alu(c); break;
         case 1: alu_imm(c); break;
         case 2: unary(c); break;
@@ -380,8 +391,9 @@ class CaseGenerator {
         case 13: string(c); break;
         case 14: imul_forms(c); break;
         case 15: bswap(c); break;
-        case 16:
-        case 17: bcd(c); break;
+        case 16: lea(c); break;
+        case 17:
+        case 18: bcd(c); break;
         default: inc_dec_short(c); break;
         }
         return c;
@@ -821,6 +833,54 @@ class CaseGenerator {
                         &c.memory[c.regs.gpr[6] - window_base - 64], 128);
         }
         c.name = std::string(rep == 1 ? "rep " : rep == 2 ? "repne " : "") + names[op];
+    }
+
+    // LEA with every addressing form (no memory access, so any register values work): SIB with all
+    // scales and index/base registers, disp8/disp32, RIP-relative, 32-bit addresses in 64-bit code (67),
+    // 16-bit addressing in 32-bit code (67). Checks the decoder's ModRM/SIB fields end to end.
+    void lea(Case& c) {
+        if (size_ == 1) size_ = 4;
+        bool a67 = pick(3) == 0;
+        unsigned dest = reg();
+        unsigned mod = pick(3);
+        unsigned rm = pick(8);
+        unsigned rex = 0;
+        if (!mode32_) {
+            rex = pick(8) & 7; // R X B
+            if (dest >= 8)
+                rex |= 4;
+            else
+                rex &= 3;
+        }
+        u8 sib = 0;
+        bool has_sib = false;
+        bool sixteen = mode32_ && a67;
+        if (!sixteen && rm == 4) {
+            has_sib = true;
+            unsigned base = pick(8);
+            if (base == 4 && !(rex & 1)) base = 3; // RSP would differ between host and interpreter
+            sib = static_cast<u8>(pick(4) << 6 | pick(8) << 3 | base);
+        }
+        unsigned n = 0;
+        if (size_ == 2) c.bytes[n++] = 0x66;
+        if (a67) c.bytes[n++] = 0x67;
+        u8 rex_byte = static_cast<u8>(rex | (size_ == 8 ? 8 : 0));
+        if (rex_byte && !mode32_) c.bytes[n++] = static_cast<u8>(0x40 | rex_byte);
+        c.bytes[n++] = 0x8d;
+        c.bytes[n++] = static_cast<u8>(mod << 6 | (dest & 7) << 3 | rm);
+        c.length = n;
+        if (has_sib) emit(c, sib);
+        unsigned disp = 0;
+        if (sixteen)
+            disp = mod == 1 ? 1 : mod == 2 || (mod == 0 && rm == 6) ? 2 : 0;
+        else
+            disp = mod == 1 ? 1 : mod == 2 || (mod == 0 && (rm == 5 || (has_sib && (sib & 7) == 5))) ? 4 : 0;
+        emit_imm(c, value(), disp);
+        if (!mode32_ && !has_sib && mod == 0 && rm == 5) {
+            c.rip_reg = static_cast<int>(dest);
+            c.rip_size = a67 && size_ == 8 ? 4 : size_; // the address is truncated to the address size first
+        }
+        c.name = sixteen ? "lea16" : a67 ? "lea32" : "lea";
     }
 
     // DAA DAS AAA AAS AAM AAD SALC (32-bit code only); flags per the SDM pages of each.
