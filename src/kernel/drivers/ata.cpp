@@ -67,9 +67,21 @@ struct Channel {
         }
     }
 
-    void select(bool slave, u8 extra = 0) const {
-        write(reg::device, static_cast<u8>(device_obsolete | (slave ? device_slave : 0) | extra));
+    void select(bool slave) const {
+        write(reg::device, static_cast<u8>(device_obsolete | (slave ? device_slave : 0)));
         delay_400ns();
+    }
+
+    // Selects a device and checks that the selection took: devices ignore writes to the command
+    // block while BSY is set (ATA-6 §7.15.6.1), e.g. until a reset is over, so a select that arrives
+    // too early must be repeated. The device register reads back the DEV bit (ATA-6 §7.10).
+    bool select_confirmed(bool slave, u64 budget) const {
+        Timeout timeout(budget);
+        for (;;) {
+            select(slave);
+            if (bool(read(reg::device) & device_slave) == slave) return true;
+            if (timeout.expired()) return false;
+        }
     }
 
     // The shadow registers of an absent device do not keep what is written to them (Linux's
@@ -177,18 +189,20 @@ void AtaDisks::probe_channel(unsigned index) {
     if (master_status == 0xFF && slave_status == 0xFF) return;
 
     // Software reset of both devices (ATA-6 §9.2): SRST for at least 5 µs, then wait for BSY to clear.
+    // Device 0 is selected first: its BSY tells when the reset is over (an absent device 1 would
+    // show a status without BSY at once, under QEMU as on real buses).
+    ch.select(false);
     ch.set_control(control::srst | control::nien);
     for (int i = 0; i < 5; ++i)
         io_delay();
     ch.set_control(control::nien);
     for (int i = 0; i < 2000; ++i)
         io_delay(); // 2 ms before status is meaningful
-    ch.select(false);
     u8 last = 0;
-    if (!ch.wait_not_busy(reset_budget, last)) return;
+    if (!ch.select_confirmed(false, reset_budget) || !ch.wait_not_busy(reset_budget, last)) return;
 
     for (int slave = 0; slave < 2; ++slave) {
-        ch.select(slave);
+        if (!ch.select_confirmed(slave, command_budget)) continue;
         // Signature in the LBA mid/high registers after reset (ATA-6 §9.12): ATAPI devices set 14h/EBh
         // (SATA bridges report 69h/96h), ATA devices 00h/00h (SATA 3Ch/C3h).
         const u8 mid = ch.read(reg::lba_mid);
@@ -274,8 +288,8 @@ AtaResult AtaDisks::transfer(const AtaDrive& drive, u64 lba, u32 count, u8* buff
         const u32 chunk = count < (lba48 ? 65536u : 256u) ? count : (lba48 ? 65536u : 256u);
 
         u8 st = 0;
-        ch.select(drive.slave);
-        if (!ch.wait_not_busy(command_budget, st)) return failure(AtaResult::Code::Timeout, ch, st);
+        if (!ch.select_confirmed(drive.slave, command_budget) || !ch.wait_not_busy(command_budget, st))
+            return failure(AtaResult::Code::Timeout, ch, st);
         if (lba48) {
             // 48-bit commands take each register twice: the "previous" (high) byte first (ATA-6 §6.20).
             ch.write(reg::device,
