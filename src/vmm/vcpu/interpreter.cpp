@@ -172,13 +172,20 @@ bool Interpreter::fetch_and_decode(const CacheEntry*& out) {
         return true;
     }
 
-    // Miss: gather the bytes (up to the CS limit and 15 bytes, across a page boundary if needed).
+    return decode_miss(linear, phys, te->host != nullptr, unsigned(limit_bytes), ce, out);
+}
+
+// The decode-cache miss path, kept out of line so the hit path stays small.
+bool Interpreter::decode_miss(u64 linear, u64 phys, bool ram, unsigned limit_bytes, CacheEntry& ce,
+                              const CacheEntry*& out) {
+    // Gather the bytes (up to the CS limit and 15 bytes, across a page boundary if needed).
+    const u64 in_page = page_size - (linear & 0xfff);
     u8 bytes[16] = {};
     unsigned have = unsigned(in_page < limit_bytes ? in_page : limit_bytes);
     if (!read_phys_bytes(linear, bytes, have, AccessType::fetch, false)) return false;
     Instruction insn = decode(std::span<const u8>(bytes, have), code_mode_);
     if (insn.status == DecodeStatus::NeedMoreBytes && have < limit_bytes) {
-        unsigned more = unsigned(limit_bytes - have);
+        unsigned more = limit_bytes - have;
         if (!read_phys_bytes(linear + have, bytes + have, more, AccessType::fetch, false)) return false;
         have += more;
         insn = decode(std::span<const u8>(bytes, have), code_mode_);
@@ -194,14 +201,13 @@ bool Interpreter::fetch_and_decode(const CacheEntry*& out) {
     case DecodeStatus::TooLong: return raise_gp(0);
     case DecodeStatus::NeedMoreBytes: return raise_gp(0); // ran into the CS limit
     }
-    Handler h = handler_for(insn);
     ce.linear = linear;
     ce.phys = phys;
     ce.mode = code_mode_;
-    ce.handler = h;
+    ce.handler = handler_for(insn);
     __builtin_memcpy(ce.bytes, bytes, sizeof ce.bytes);
     ce.insn = insn;
-    if (!te->host || insn.length > in_page) ce.linear = ~0ull; // MMIO or page-crossing: never cached
+    if (!ram || insn.length > in_page) ce.linear = ~0ull; // MMIO or page-crossing: never cached
     out = &ce;
     return true;
 }

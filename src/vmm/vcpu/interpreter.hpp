@@ -203,6 +203,8 @@ class Interpreter {
 
     bool execute_one(RunResult& result);
     bool fetch_and_decode(const CacheEntry*& entry);
+    [[gnu::noinline]] bool decode_miss(u64 linear, u64 phys, bool ram, unsigned limit_bytes, CacheEntry& ce,
+                                       const CacheEntry*& out);
     void flush_tlb(bool include_global);
     bool update_mode(); // true when the CPU mode or the code size changed
     bool deliver_real_mode(u8 vector);
