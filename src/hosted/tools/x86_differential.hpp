@@ -117,6 +117,7 @@ struct Case {
     u64 undefined_flags = 0;    // RFLAGS bits not compared
     u64 undefined_reg_mask = 0; // bits of `undefined_reg` not compared (BSF/BSR with a zero source)
     int undefined_reg = -1;
+    u16 upper_half_undefined = 0; // registers (bit n = register n) whose bits 63:32 are not compared
     int rip_reg = -1;      // LEA of a RIP-relative address: this register's low `rip_size` bytes depend on
     unsigned rip_size = 0; // where the code is, and are compared relative to the code address
     std::string name;
@@ -303,7 +304,7 @@ inline std::string compare(const Case& c, const Outcome& native, const Outcome& 
     for (unsigned i = 0; i < 16; ++i) {
         if (i == 4) continue;
         u64 mask = int(i) == c.undefined_reg ? ~c.undefined_reg_mask : ~0ull;
-        if (mode32) mask &= 0xffffffff;
+        if (mode32 || (c.upper_half_undefined >> i & 1)) mask &= 0xffffffff;
         if ((host.gpr[i] ^ emulated.regs.gpr[i]) & mask) {
             std::snprintf(buf, sizeof buf, " r%u: host %016llx interp %016llx;", i,
                           (unsigned long long)host.gpr[i], (unsigned long long)emulated.regs.gpr[i]);
@@ -374,7 +375,7 @@ class CaseGenerator {
         size_ = pick_size();
         rex_ = 0;
         force_rex_ = false;
-        switch (pick(mode32_ ? 20 : 17)) {
+        switch (pick(mode32_ ? 21 : 18)) {
         case 0: alu(c); break;
         case 1: alu_imm(c); break;
         case 2: unary(c); break;
@@ -392,8 +393,9 @@ class CaseGenerator {
         case 14: imul_forms(c); break;
         case 15: bswap(c); break;
         case 16: lea(c); break;
-        case 17:
-        case 18: bcd(c); break;
+        case 17: moves(c); break;
+        case 18:
+        case 19: bcd(c); break;
         default: inc_dec_short(c); break;
         }
         return c;
@@ -817,9 +819,11 @@ class CaseGenerator {
         unsigned op = pick(5);
         rex_ = 0;
         force_rex_ = false;
-        unsigned rep = pick(3); // none, F3, F2
+        unsigned rep = pick(3);              // none, F3, F2
+        bool a67 = !mode32_ && pick(3) == 0; // ESI/EDI/ECX in 64-bit code: upper halves ignored, then zeroed
         unsigned n = 0;
         if (rep) c.bytes[n++] = rep == 1 ? 0xf3 : 0xf2;
+        if (a67) c.bytes[n++] = 0x67;
         if (size_ == 2) c.bytes[n++] = 0x66;
         if (size_ == 8) c.bytes[n++] = 0x48;
         c.bytes[n++] = size_ == 1 ? ops[op] : static_cast<u8>(ops[op] + 1);
@@ -832,7 +836,90 @@ class CaseGenerator {
             std::memcpy(&c.memory[c.regs.gpr[7] - window_base - 64],
                         &c.memory[c.regs.gpr[6] - window_base - 64], 128);
         }
-        c.name = std::string(rep == 1 ? "rep " : rep == 2 ? "repne " : "") + names[op];
+        if (a67) {
+            for (unsigned r : {1u, 6u, 7u})
+                c.regs.gpr[r] |= rng_() << 32;
+            // REP with ECX = 0 and 32-bit addresses: the host (Intel) zero-extends RCX, and for some
+            // operations RDI, although no iteration runs; the SDM does not specify it, so bits 63:32 of the
+            // three registers are not compared then.
+            if (rep && (c.regs.gpr[1] & 0xffffffff) == 0)
+                c.upper_half_undefined = 1u << 1 | 1u << 6 | 1u << 7;
+        }
+        c.name = std::string(rep == 1 ? "rep " : rep == 2 ? "repne " : "") + (a67 ? "a32 " : "") + names[op];
+    }
+
+    // Moves and the rest: MOV r/m forms, MOV moffs, XLAT, TEST r/m,r, XCHG rAX,r, MOVSXD, CMPXCHG8B/16B.
+    void moves(Case& c) {
+        unsigned op = pick(mode32_ ? 6 : 8);
+        if (op == 0) { // MOV 88-8B
+            auto m = choose_modrm(c, false, 0);
+            begin(c, {static_cast<u8>(0x88 + (pick(2) ? 2 : 0) + (size_ == 1 ? 0 : 1))});
+            emit_modrm(c, m);
+            c.name = "mov";
+        } else if (op == 1) { // MOV r/m, imm (C6/C7 /0)
+            auto m = choose_modrm(c, true, 0);
+            begin(c, {sized_op(0xc6)});
+            emit_modrm(c, m);
+            emit_imm(c, value(), size_ == 1 ? 1 : size_ == 2 ? 2 : 4);
+            c.name = "mov-imm";
+        } else if (op == 2) { // TEST r/m, r
+            auto m = choose_modrm(c, false, 0);
+            begin(c, {sized_op(0x84)});
+            emit_modrm(c, m);
+            c.name = "test";
+            c.undefined_flags = rflags::af;
+        } else if (op == 3) { // XCHG rAX, r (90+r; 90 itself is NOP, F3 90 PAUSE)
+            if (size_ == 1) size_ = 4;
+            unsigned r = reg();
+            rex_ = r >= 8 ? 1 : 0;
+            force_rex_ = false;
+            begin(c, {static_cast<u8>(0x90 + (r & 7))});
+            c.name = "xchg-rax";
+        } else if (op == 4) { // XLAT: AL = [rBX + AL]
+            rex_ = 0;
+            force_rex_ = false;
+            size_ = mode32_ ? 4 : 8;
+            begin(c, {0xd7}, false);
+            c.regs.gpr[3] = window_base + 64 + pick(static_cast<unsigned>(window_size - 512));
+            c.name = "xlat";
+        } else if (op == 5) { // CMPXCHG8B (CMPXCHG16B with REX.W: 16-byte aligned operand)
+            bool wide = !mode32_ && pick(2);
+            size_ = wide ? 8 : 4;
+            auto m = choose_modrm(c, true, 1);
+            while (!m.memory)
+                m = choose_modrm(c, true, 1);
+            force_rex_ = false;
+            u64 where = c.regs.gpr[m.base] + static_cast<i64>(m.disp) - window_base;
+            if (wide) { // align the operand
+                u64 aligned = (where + 15) & ~15ull;
+                c.regs.gpr[m.base] += aligned - where;
+                where = aligned;
+            }
+            if (m.base == 0 || m.base == 2 || m.base == 1 || m.base == 3) { // the base is an implicit operand
+                c.name = "skip";
+                alu(c);
+                return;
+            }
+            begin(c, {0x0f, 0xc7});
+            emit_modrm(c, m);
+            if (pick(2)) // make the comparison succeed
+                std::memcpy(&c.memory[where], &c.regs.gpr[0], size_),
+                    std::memcpy(&c.memory[where + size_], &c.regs.gpr[2], size_);
+            c.name = wide ? "cmpxchg16b" : "cmpxchg8b";
+        } else if (op == 6) { // MOV moffs (A0-A3) with a 64-bit address
+            rex_ = 0;
+            force_rex_ = false;
+            u8 opcode = static_cast<u8>(0xa0 + (pick(2) ? 2 : 0) + (size_ == 1 ? 0 : 1));
+            begin(c, {opcode});
+            emit_imm(c, window_base + 64 + pick(static_cast<unsigned>(window_size - 512)), 8);
+            c.name = "mov-moffs";
+        } else { // MOVSXD r64, r/m32
+            size_ = 8;
+            auto m = choose_modrm(c, false, 0);
+            begin(c, {0x63});
+            emit_modrm(c, m);
+            c.name = "movsxd";
+        }
     }
 
     // LEA with every addressing form (no memory access, so any register values work): SIB with all
