@@ -36,14 +36,21 @@ int main(int argc, char** argv) {
         return 2;
     }
     InterpreterRunner interpreter;
-    CaseGenerator gen64(seed), gen32(seed + 1, true);
+    CaseGenerator gen64(seed), gen32(seed + 1, CodeMode::Bits32), gen16(seed + 2, CodeMode::Bits16);
+    if (!native.has_16bit_segment())
+        std::printf("note: no 16-bit LDT code segment (modify_ldt failed): 16-bit code is not tested\n");
     u64 passed = 0, failed = 0;
     std::map<std::string, std::pair<u64, u64>> by_name; // name -> (passed, failed)
     for (u64 i = 0; i < cases; ++i) {
-        bool mode32 = i % 4 == 3; // a quarter of the cases run as 32-bit code
-        Case c = mode32 ? gen32.next() : gen64.next();
-        std::string diff = compare(c, native.run(c, mode32), interpreter.run(c, mode32), mode32);
-        std::string key = std::string(mode32 ? "32:" : "64:") + c.name;
+        // Half of the cases are 64-bit code, a quarter each 32-bit and 16-bit code.
+        CodeMode mode = i % 4 == 3 ? CodeMode::Bits32 : i % 4 == 1 ? CodeMode::Bits16 : CodeMode::Bits64;
+        if (mode == CodeMode::Bits16 && !native.has_16bit_segment()) mode = CodeMode::Bits32;
+        Case c = mode == CodeMode::Bits64   ? gen64.next()
+                 : mode == CodeMode::Bits32 ? gen32.next()
+                                            : gen16.next();
+        std::string diff = compare(c, native.run(c, mode), interpreter.run(c, mode), mode);
+        const char* tag = mode == CodeMode::Bits64 ? "64" : mode == CodeMode::Bits32 ? "32" : "16";
+        std::string key = std::string(tag) + ":" + c.name;
         if (diff.empty()) {
             ++passed;
             ++by_name[key].first;
@@ -51,8 +58,7 @@ int main(int argc, char** argv) {
             ++failed;
             ++by_name[key].second;
             if (failed <= show)
-                std::printf("MISMATCH %s %s:%s\n", mode32 ? "32-bit" : "64-bit", describe(c).c_str(),
-                            diff.c_str());
+                std::printf("MISMATCH %s-bit %s:%s\n", tag, describe(c).c_str(), diff.c_str());
         }
     }
     for (const auto& [name, counts] : by_name)

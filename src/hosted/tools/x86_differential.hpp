@@ -14,7 +14,10 @@
 // Shared by bin/x86-differential (millions of cases) and the unit test differential_host_test.
 #pragma once
 
+#include <asm/ldt.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cpuid.h>
 #include <cstdio>
@@ -157,7 +160,10 @@ class NativeRunner {
                                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
         low_ = static_cast<u8*>(mmap(nullptr, 2 * page_size, PROT_READ | PROT_WRITE | PROT_EXEC,
                                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0));
-        if (low_ != MAP_FAILED) build_stub();
+        if (low_ != MAP_FAILED) {
+            build_stub();
+            install_16bit_segment();
+        }
     }
     ~NativeRunner() {
         if (code_ != MAP_FAILED) munmap(code_, page_size);
@@ -168,14 +174,24 @@ class NativeRunner {
         return code_ != MAP_FAILED && low_ != MAP_FAILED && window_ == reinterpret_cast<u8*>(window_base);
     }
 
-    Outcome run(const Case& c, bool mode32 = false) {
+    bool has_16bit_segment() const { return ldt_ok_; }
+
+    Outcome run(const Case& c, CodeMode mode = CodeMode::Bits64) {
         Outcome o;
-        u8* code = mode32 ? low_ + code32_offset : code_;
+        u8* code = mode == CodeMode::Bits64   ? code_
+                   : mode == CodeMode::Bits32 ? low_ + code32_offset
+                                              : low_ + code16_offset;
         std::memcpy(code, c.bytes, c.length);
-        code[c.length] = mode32 ? 0xcb : 0xc3; // RETF (32-bit) back to the stub, or RET
+        if (mode == CodeMode::Bits64)
+            code[c.length] = 0xc3; // RET
+        else if (mode == CodeMode::Bits32)
+            code[c.length] = 0xcb; // RETF back to the stub
+        else
+            code[c.length] = 0x66, code[c.length + 1] = 0xcb; // o32 RETF
+        set_far_pointer(mode == CodeMode::Bits16);
         std::memcpy(window_, c.memory, window_size);
         o.regs = c.regs;
-        realvm_differential_trampoline(&o.regs, mode32 ? low_ : code_);
+        realvm_differential_trampoline(&o.regs, mode == CodeMode::Bits64 ? code_ : low_);
         o.code_address = reinterpret_cast<uintptr_t>(code);
         o.memory.assign(window_, window_ + window_size);
         return o;
@@ -183,6 +199,33 @@ class NativeRunner {
 
   private:
     static constexpr usize far_pointer_offset = 0x80, saved_rsp_offset = 0x88, code32_offset = 0x100;
+    static constexpr usize code16_offset = 0x800;
+    static constexpr u16 code16_selector = 0 << 3 | 4 | 3; // LDT entry 0, RPL 3
+
+    // The far call's target: USER32_CS:code32, or the 16-bit LDT code segment (based at code16) : 0.
+    void set_far_pointer(bool sixteen) {
+        u32 base = static_cast<u32>(reinterpret_cast<uintptr_t>(low_));
+        u32 offset = sixteen ? 0 : base + static_cast<u32>(code32_offset);
+        u16 selector = sixteen ? code16_selector : 0x23;
+        std::memcpy(low_ + far_pointer_offset, &offset, 4);
+        std::memcpy(low_ + far_pointer_offset + 4, &selector, 2);
+    }
+
+    // A 16-bit code segment in the process's LDT (modify_ldt(2)), base = the 16-bit code's address.
+    void install_16bit_segment() {
+        user_desc d{};
+        d.entry_number = 0;
+        d.base_addr = static_cast<u32>(reinterpret_cast<uintptr_t>(low_ + code16_offset));
+        d.limit = 0xffff;
+        d.seg_32bit = 0;
+        d.contents = MODIFY_LDT_CONTENTS_CODE;
+        d.read_exec_only = 0;
+        d.limit_in_pages = 0;
+        d.seg_not_present = 0;
+        d.useable = 1;
+        ldt_ok_ = syscall(SYS_modify_ldt, 1, &d, sizeof d) == 0;
+    }
+    bool ldt_ok_ = false;
 
     void build_stub() {
         u32 base = static_cast<u32>(reinterpret_cast<uintptr_t>(low_));
@@ -236,7 +279,8 @@ class InterpreterRunner {
   public:
     InterpreterRunner() : cpu_(std::make_unique<Interpreter>(state_, *bus_)) {}
 
-    Outcome run(const Case& c, bool mode32 = false) {
+    Outcome run(const Case& c, CodeMode mode = CodeMode::Bits64) {
+        bool mode32 = mode != CodeMode::Bits64;
         Outcome o;
         std::memcpy(bus_->code_, c.bytes, c.length);
         std::memset(bus_->code_ + c.length, 0xcc, 16);
@@ -250,10 +294,14 @@ class InterpreterRunner {
                              (3u << seg_attr::dpl_shift) | seg_attr::db | seg_attr::g;
         for (auto& sr : s.seg)
             sr = SegmentRegister{0x2b, 0, 0xffffffff, data};
-        s.segment(Seg::cs) = SegmentRegister{
-            0x33, 0, 0xffffffff,
-            seg_attr::p | seg_attr::s | seg_attr::type_code | seg_attr::type_rw | seg_attr::type_accessed |
-                (3u << seg_attr::dpl_shift) | (mode32 ? seg_attr::db : seg_attr::l) | seg_attr::g};
+        s.segment(Seg::cs) =
+            SegmentRegister{0x33, 0, 0xffffffff,
+                            seg_attr::p | seg_attr::s | seg_attr::type_code | seg_attr::type_rw |
+                                seg_attr::type_accessed | (3u << seg_attr::dpl_shift) |
+                                (mode == CodeMode::Bits64   ? seg_attr::l
+                                 : mode == CodeMode::Bits32 ? seg_attr::db
+                                                            : 0) |
+                                seg_attr::g};
         s.rip = code_address;
         for (unsigned i = 0; i < 16; ++i)
             s.gpr[i] = c.regs.gpr[i];
@@ -291,7 +339,8 @@ constexpr u64 compared_flags = rflags::arith | rflags::df;
 // In 32-bit cases only the low halves of the registers are compared (the upper halves are undefined
 // after compatibility mode, SDM vol. 1 §3.4.1.1).
 inline std::string compare(const Case& c, const Outcome& native, const Outcome& emulated,
-                           bool mode32 = false) {
+                           CodeMode mode = CodeMode::Bits64) {
+    bool mode32 = mode != CodeMode::Bits64;
     if (!emulated.ok) return emulated.error;
     char buf[160];
     std::string diff;
@@ -360,7 +409,10 @@ class CaseGenerator {
   public:
     // mode32: cases for 32-bit code (no REX, 8/16/32-bit operands, plus the BCD and short INC/DEC forms
     // that 64-bit mode lacks).
-    explicit CaseGenerator(u64 seed, bool mode32 = false) : rng_(seed), mode32_(mode32) {}
+    // Bits16: the same for 16-bit code; memory operands then use 32-bit addresses (67), since the data
+    // window cannot be placed below 64 KiB.
+    explicit CaseGenerator(u64 seed, CodeMode mode = CodeMode::Bits64)
+        : rng_(seed), mode32_(mode != CodeMode::Bits64), mode16_(mode == CodeMode::Bits16) {}
 
     Case next() {
         Case c;
@@ -375,6 +427,7 @@ class CaseGenerator {
         size_ = pick_size();
         rex_ = 0;
         force_rex_ = false;
+        a67_ = false;
         switch (pick(mode32_ ? 21 : 18)) {
         case 0: alu(c); break;
         case 1: alu_imm(c); break;
@@ -406,8 +459,11 @@ class CaseGenerator {
     unsigned pick_size() {
         static constexpr unsigned sizes[] = {8, 4, 8, 4, 2, 1};
         static constexpr unsigned sizes32[] = {4, 4, 2, 1};
-        return mode32_ ? sizes32[pick(4)] : sizes[pick(6)];
+        static constexpr unsigned sizes16[] = {2, 2, 4, 1};
+        return mode16_ ? sizes16[pick(4)] : mode32_ ? sizes32[pick(4)] : sizes[pick(6)];
     }
+    // The operand-size prefix selects the non-default of 16/32 bits (64 comes from REX.W).
+    bool needs_66() const { return mode16_ ? size_ == 4 : size_ == 2; }
     bool rex_present() const { return !mode32_ && (rex_ || force_rex_ || size_ == 8); }
     // Operand values: random, small, and the boundaries where flags change.
     u64 value() {
@@ -435,7 +491,8 @@ class CaseGenerator {
     // Emits prefixes + opcode bytes; REX from rex_ | W, and the operand-size prefix for 16 bits.
     void begin(Case& c, std::initializer_list<u8> opcode, bool sized = true) {
         unsigned n = 0;
-        if (sized && size_ == 2) c.bytes[n++] = 0x66;
+        if (sized && needs_66()) c.bytes[n++] = 0x66;
+        if (a67_) c.bytes[n++] = 0x67;
         u8 rex = rex_;
         if (sized && size_ == 8) rex |= 8;
         if ((rex || force_rex_) && !mode32_) c.bytes[n++] = static_cast<u8>(0x40 | rex);
@@ -461,6 +518,7 @@ class CaseGenerator {
         ModRM m;
         m.reg = ext_reg ? ext : reg();
         m.memory = allow_memory && pick(3) == 0;
+        a67_ = m.memory && mode16_; // 16-bit code reaches the window with 32-bit addressing
         if (m.memory) {
             m.base = reg();
             while (!ext_reg && (m.base == m.reg || m.base == 4))
@@ -682,7 +740,8 @@ class CaseGenerator {
         if (op >= 2) {
             // F3 must precede REX: build by hand.
             unsigned n = 0;
-            if (size_ == 2) c.bytes[n++] = 0x66;
+            if (needs_66()) c.bytes[n++] = 0x66;
+            if (a67_) c.bytes[n++] = 0x67;
             c.bytes[n++] = 0xf3;
             u8 rex = rex_ | (size_ == 8 ? 8 : 0);
             if (rex) c.bytes[n++] = static_cast<u8>(0x40 | rex);
@@ -819,12 +878,13 @@ class CaseGenerator {
         unsigned op = pick(5);
         rex_ = 0;
         force_rex_ = false;
-        unsigned rep = pick(3);              // none, F3, F2
-        bool a67 = !mode32_ && pick(3) == 0; // ESI/EDI/ECX in 64-bit code: upper halves ignored, then zeroed
+        unsigned rep = pick(3); // none, F3, F2
+        // 64-bit code: ESI/EDI/ECX with 67 (upper halves ignored, then zeroed); 16-bit code: always 67.
+        bool a67 = mode16_ || (!mode32_ && pick(3) == 0);
         unsigned n = 0;
         if (rep) c.bytes[n++] = rep == 1 ? 0xf3 : 0xf2;
         if (a67) c.bytes[n++] = 0x67;
-        if (size_ == 2) c.bytes[n++] = 0x66;
+        if (needs_66()) c.bytes[n++] = 0x66;
         if (size_ == 8) c.bytes[n++] = 0x48;
         c.bytes[n++] = size_ == 1 ? ops[op] : static_cast<u8>(ops[op] + 1);
         c.length = n;
@@ -836,7 +896,7 @@ class CaseGenerator {
             std::memcpy(&c.memory[c.regs.gpr[7] - window_base - 64],
                         &c.memory[c.regs.gpr[6] - window_base - 64], 128);
         }
-        if (a67) {
+        if (a67 && !mode32_) {
             for (unsigned r : {1u, 6u, 7u})
                 c.regs.gpr[r] |= rng_() << 32;
             // REP with ECX = 0 and 32-bit addresses: the host (Intel) zero-extends RCX, and for some
@@ -879,6 +939,7 @@ class CaseGenerator {
             rex_ = 0;
             force_rex_ = false;
             size_ = mode32_ ? 4 : 8;
+            a67_ = mode16_;
             begin(c, {0xd7}, false);
             c.regs.gpr[3] = window_base + 64 + pick(static_cast<unsigned>(window_size - 512));
             c.name = "xlat";
@@ -941,7 +1002,7 @@ class CaseGenerator {
         }
         u8 sib = 0;
         bool has_sib = false;
-        bool sixteen = mode32_ && a67;
+        bool sixteen = mode16_ ? !a67 : mode32_ && a67; // 16-bit addressing
         if (!sixteen && rm == 4) {
             has_sib = true;
             unsigned base = pick(8);
@@ -949,7 +1010,7 @@ class CaseGenerator {
             sib = static_cast<u8>(pick(4) << 6 | pick(8) << 3 | base);
         }
         unsigned n = 0;
-        if (size_ == 2) c.bytes[n++] = 0x66;
+        if (needs_66()) c.bytes[n++] = 0x66;
         if (a67) c.bytes[n++] = 0x67;
         u8 rex_byte = static_cast<u8>(rex | (size_ == 8 ? 8 : 0));
         if (rex_byte && !mode32_) c.bytes[n++] = static_cast<u8>(0x40 | rex_byte);
@@ -1002,7 +1063,9 @@ class CaseGenerator {
     }
 
     std::mt19937_64 rng_;
-    bool mode32_ = false;
+    bool mode32_ = false; // 32- or 16-bit code: no REX
+    bool mode16_ = false;
+    bool a67_ = false; // the next begin() emits an address-size prefix
     unsigned size_ = 4;
     u8 rex_ = 0;
     bool force_rex_ = false;
