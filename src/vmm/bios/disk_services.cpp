@@ -172,7 +172,8 @@ void Bios::int13_disk(ServiceCall& call) {
         finish(status::ok);
         break;
     }
-    case 0x49: finish(status::ok); break; // media change: a fixed disk never changes
+    case 0x49: finish(status::ok); break;      // media change: a fixed disk never changes
+    case 0x4b: finish(status::invalid); break; // El Torito status/terminate: no CD emulation active
     default:
         unimplemented(call, 0x13);
         finish(status::invalid);
