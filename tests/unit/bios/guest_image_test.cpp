@@ -47,9 +47,15 @@ class GuestVm final : public devices::PlatformHost,
 
     BootStatus power_on() { return bios_.reset(cpu_, *this); }
 
-    // Runs until the guest writes the exit port, or `max_ns` of virtual time pass.
-    bool run(u64 max_ns) {
+    // Runs until the guest writes the exit port, or `max_ns` of virtual time pass, or (when given) the
+    // serial output contains `marker`.
+    bool run(u64 max_ns, std::string_view marker = {}) {
+        usize checked = 0;
         while (!stopped_ && now_ns_ < max_ns) {
+            if (!marker.empty() && serial.size() != checked) {
+                checked = serial.size();
+                if (serial.find(marker) != std::string::npos) return true;
+            }
             if (platform_.interrupt_pending() && (cpu_.rflags & vcpu::rflags::if_) &&
                 !cpu_.interrupt_shadow) {
                 const u8 vector = platform_.acknowledge_interrupt();
@@ -91,6 +97,8 @@ class GuestVm final : public devices::PlatformHost,
         }
         return stopped_;
     }
+
+    void key_set1(u8 code) { platform_.key_set1(code); }
 
     std::string serial;
     u32 exit_status = ~0u;
@@ -264,6 +272,38 @@ TEST(BiosGuestImage, DebianGrubRunsCommandsOnTheSerialConsole) {
                               "grub: done\n"),
               std::string::npos)
         << vm->serial;
+    EXPECT_TRUE(vm->logs.empty()) << vm->logs.front();
+}
+
+// SYSLINUX (package syslinux) installed on a FAT16 image without a partition table, as `syslinux
+// --install` makes it: boots to its prompt on the screen and the serial console, and takes a key typed
+// on the virtual keyboard (IRQ 1, the ROM's INT 09h, INT 16h). Skipped without the tools.
+TEST(BiosGuestImage, SyslinuxPromptTakesKeyboardInput) {
+    if (std::system("command -v syslinux mkfs.fat mcopy > /dev/null") != 0)
+        GTEST_SKIP() << "syslinux tools missing";
+    char dir[] = "/tmp/realvm-bios-syslinux-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string d = dir;
+    {
+        std::ofstream cfg(d + "/syslinux.cfg");
+        cfg << "SERIAL 0 115200\nPROMPT 1\nTIMEOUT 0\n";
+    }
+    const std::string mk = "mkfs.fat -F 16 -C " + d + "/disk.img 32768 > /dev/null && mcopy -i " + d +
+                           "/disk.img " + d + "/syslinux.cfg ::syslinux.cfg && syslinux --install " + d +
+                           "/disk.img";
+    const int built = std::system(mk.c_str());
+    const std::string disk = read_file(d + "/disk.img");
+    std::system(("rm -rf " + d).c_str());
+    ASSERT_EQ(built, 0);
+
+    auto vm = std::make_unique<GuestVm>(disk, 64 * MiB);
+    ASSERT_EQ(vm->power_on(), BootStatus::booted);
+    ASSERT_TRUE(vm->run(5ull * 1000 * 1000 * 1000, "boot: ")) << vm->where() << "\n" << vm->serial;
+    EXPECT_NE(vm->serial.find("SYSLINUX 6."), std::string::npos) << vm->serial;
+    EXPECT_NE(vm->screen.find("SYSLINUX 6."), std::string::npos) << vm->screen;
+    for (u8 code : {0x2d, 0xad, 0x1c, 0x9c}) // x, Enter
+        vm->key_set1(code);
+    EXPECT_TRUE(vm->run(10ull * 1000 * 1000 * 1000, "Loading x... failed")) << vm->where() << "\n" << vm->serial;
     EXPECT_TRUE(vm->logs.empty()) << vm->logs.front();
 }
 
