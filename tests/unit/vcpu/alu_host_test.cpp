@@ -22,7 +22,7 @@ constexpr u64 status = rflags::arith;
 template <typename T>
 u64 host_shift(alu::ShiftOp op, u64 value, unsigned count, u64 flags_in, u64& flags_out) {
     T v = T(value);
-    u64 f;
+    u64 f = 0;
     constexpr unsigned n = sizeof(T);
 #define CASE(name, insn)                                                                                     \
     case alu::ShiftOp::name:                                                                                 \
