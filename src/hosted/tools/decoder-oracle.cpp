@@ -24,32 +24,6 @@ using namespace realvm::oracle;
 
 namespace {
 
-std::vector<u8> read_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    return std::vector<u8>(std::istreambuf_iterator<char>(f), {});
-}
-
-// The executable sections of a 64-bit ELF file (SHF_EXECINSTR), concatenated per section.
-std::vector<std::vector<u8>> elf_code(const std::vector<u8>& file) {
-    std::vector<std::vector<u8>> out;
-    if (file.size() < sizeof(Elf64_Ehdr) || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0 ||
-        file[EI_CLASS] != ELFCLASS64)
-        return out;
-    Elf64_Ehdr eh;
-    std::memcpy(&eh, file.data(), sizeof eh);
-    for (unsigned i = 0; i < eh.e_shnum; ++i) {
-        usize off = eh.e_shoff + usize(i) * eh.e_shentsize;
-        if (off + sizeof(Elf64_Shdr) > file.size()) break;
-        Elf64_Shdr sh;
-        std::memcpy(&sh, file.data() + off, sizeof sh);
-        if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) ||
-            sh.sh_offset + sh.sh_size > file.size())
-            continue;
-        out.emplace_back(file.begin() + long(sh.sh_offset), file.begin() + long(sh.sh_offset + sh.sh_size));
-    }
-    return out;
-}
-
 // Walks code at Zydis's boundaries (skipping a byte where Zydis fails) and compares at each offset.
 void compare_code(const ZydisOracle& oracle, const std::vector<u8>& code, CodeMode mode, Tally& tally,
                   u64 limit) {

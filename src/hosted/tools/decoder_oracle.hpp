@@ -20,9 +20,12 @@
 #pragma once
 
 #include <Zydis/Zydis.h>
+#include <elf.h>
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <random>
 #include <span>
@@ -276,6 +279,32 @@ inline std::string describe(std::span<const u8> bytes, CodeMode mode, const Comp
         s += d;
     }
     return s;
+}
+
+inline std::vector<u8> read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::vector<u8>(std::istreambuf_iterator<char>(f), {});
+}
+
+// The executable sections of a 64-bit ELF file (SHF_EXECINSTR), concatenated per section.
+inline std::vector<std::vector<u8>> elf_code(const std::vector<u8>& file) {
+    std::vector<std::vector<u8>> out;
+    if (file.size() < sizeof(Elf64_Ehdr) || std::memcmp(file.data(), ELFMAG, SELFMAG) != 0 ||
+        file[EI_CLASS] != ELFCLASS64)
+        return out;
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, file.data(), sizeof eh);
+    for (unsigned i = 0; i < eh.e_shnum; ++i) {
+        usize off = eh.e_shoff + usize(i) * eh.e_shentsize;
+        if (off + sizeof(Elf64_Shdr) > file.size()) break;
+        Elf64_Shdr sh;
+        std::memcpy(&sh, file.data() + off, sizeof sh);
+        if (sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_EXECINSTR) ||
+            sh.sh_offset + sh.sh_size > file.size())
+            continue;
+        out.emplace_back(file.begin() + long(sh.sh_offset), file.begin() + long(sh.sh_offset + sh.sh_size));
+    }
+    return out;
 }
 
 // Random instruction bytes biased towards meaningful encodings: a few prefixes (legacy, REX), an opcode

@@ -63,3 +63,22 @@ TEST(DecoderZydis, ExhaustiveOpcodes) {
         ADD_FAILURE() << failure;
     EXPECT_EQ(tally.failed, 0u);
 }
+
+// Real compiler output: this test program's own executable code, walked at Zydis's boundaries.
+TEST(DecoderZydis, OwnExecutableCode) {
+    ZydisOracle oracle;
+    Tally tally;
+    u64 instructions = 0;
+    for (const auto& code : elf_code(read_file("/proc/self/exe")))
+        for (usize pos = 0; pos < code.size() && instructions < 300000; ++instructions) {
+            u8 buf[15] = {};
+            std::memcpy(buf, code.data() + pos, std::min<usize>(15, code.size() - pos));
+            Comparison c = compare(oracle, std::span<const u8>(buf, 15), CodeMode::Bits64);
+            tally.add(std::span<const u8>(buf, 15), CodeMode::Bits64, c);
+            pos += c.zydis.valid ? c.zydis.length : 1;
+        }
+    for (const auto& failure : tally.failures)
+        ADD_FAILURE() << failure;
+    EXPECT_EQ(tally.failed, 0u);
+    EXPECT_GT(instructions, 10000u);
+}
