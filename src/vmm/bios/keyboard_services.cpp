@@ -66,6 +66,8 @@ void Bios::int16_keyboard(ServiceCall& call) {
         for (;;) {
             if (buffer.empty()) {
                 if (read) { // wait in the ROM with interrupts on; IRQ 1 fills the buffer, then retry
+                    call.cpu().segment(vcpu::Seg::cs) = vcpu::SegmentRegister{
+                        bios_segment, bios_rom_base, 0xffff, vcpu::seg_attr::real_mode_code};
                     call.cpu().rip = rom::int16_wait;
                 } else {
                     call.set_zf(true);
