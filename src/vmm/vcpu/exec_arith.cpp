@@ -471,8 +471,9 @@ bool cmpxchg(Interpreter& cpu, const Instruction& i) {
     if (acc == d) {
         if (!cpu.write_operand(i, rm, size, cpu.reg(i.modrm_reg, size, i.has_rex()))) return false;
     } else {
-        // The destination is written back with its own value (a locked read-modify-write).
-        if (!cpu.write_operand(i, rm, size, d)) return false;
+        // A memory destination is written back with its own value (a locked read-modify-write); a
+        // register destination is left untouched (no zero-extension of a 32-bit register).
+        if (!rm.is_reg && !cpu.write_operand(i, rm, size, d)) return false;
         cpu.set_gpr(Gpr::rax, size, d);
     }
     flags(cpu) = rf;
