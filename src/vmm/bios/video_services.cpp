@@ -260,6 +260,26 @@ void Bios::int10_video(ServiceCall& call) {
         call.set_ah(u8(call.read16(b + bda::video_columns)));
         call.set_high(Gpr::rbx, call.read8(b + bda::active_page));
         break;
+    case 0x0b: // CGA palette / border, 10h EGA/VGA palette: the text screen has no palette to set
+    case 0x10: break;
+    case 0x11: // character generator: only the text fonts the VGA BIOS has in ROM, loaded as a no-op
+        switch (call.al()) {
+        case 0x01: // load ROM 8x14 / 8x8 / 8x16 font (and the "set block" variants): 25 lines stay
+        case 0x02:
+        case 0x04:
+        case 0x11:
+        case 0x12:
+        case 0x14:
+        case 0x03: break;
+        case 0x30: // font information: CX bytes per character, DL rows - 1; no font tables (ES:BP = 0)
+            call.set_cx(call.read8(b + bda::char_height));
+            call.set_low(Gpr::rdx, call.read8(b + bda::video_rows));
+            call.cpu().segment(Seg::es) = vcpu::SegmentRegister{0, 0, 0xffff, vcpu::seg_attr::real_mode_data};
+            call.set_r16(Gpr::rbp, 0);
+            break;
+        default: unimplemented(call, 0x10); break;
+        }
+        break;
     case 0x12:
         if (call.bl() == 0x10) { // EGA/VGA information: colour, 256 KiB, feature bits, switches
             call.set_bx(0x0003);

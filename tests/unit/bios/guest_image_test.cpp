@@ -303,7 +303,8 @@ TEST(BiosGuestImage, SyslinuxPromptTakesKeyboardInput) {
     EXPECT_NE(vm->screen.find("SYSLINUX 6."), std::string::npos) << vm->screen;
     for (u8 code : {0x2d, 0xad, 0x1c, 0x9c}) // x, Enter
         vm->key_set1(code);
-    EXPECT_TRUE(vm->run(10ull * 1000 * 1000 * 1000, "Loading x... failed")) << vm->where() << "\n" << vm->serial;
+    EXPECT_TRUE(vm->run(10ull * 1000 * 1000 * 1000, "Loading x... failed")) << vm->where() << "\n"
+                                                                            << vm->serial;
     EXPECT_TRUE(vm->logs.empty()) << vm->logs.front();
 }
 

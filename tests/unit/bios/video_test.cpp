@@ -185,6 +185,16 @@ TEST(BiosVideo, InformationFunctions) {
     m.int_n(0x10);
     EXPECT_EQ(m.al(), 0x1a);
     EXPECT_EQ(m.reg(Gpr::rbx) & 0xff, 0x08u);
+    m.set(Gpr::rax, 0x1130); // font information, as Linux's boot code and DOS programs ask
+    m.set(Gpr::rbx, 0x0000);
+    m.int_n(0x10);
+    EXPECT_EQ(m.reg(Gpr::rcx) & 0xffff, 16u);
+    EXPECT_EQ(m.reg(Gpr::rdx) & 0xff, 24u);
+    m.set(Gpr::rax, 0x1114); // load the ROM 8x16 font: accepted silently
+    m.int_n(0x10);
+    m.set(Gpr::rax, 0x1003); // blink/intensity: no palette, silently
+    m.int_n(0x10);
+    EXPECT_TRUE(m.console.logs.empty());
     m.set(Gpr::rax, 0x4f00); // VBE: not supported (AL stays != 4Fh), logged once
     m.int_n(0x10);
     EXPECT_NE(m.al(), 0x4f);
