@@ -282,3 +282,83 @@ TEST(Transfers, CallGatePrivilegeChecks) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(Transfers, Virtual8086RoundTrip) {
+    Machine m;
+    m.protected32(0, 0x1000);
+    m.write64(Machine::idt + 0x21 * 8, gate32(0x08, 0x6000, 14, 3)); // INT 21h gate, DPL 3
+    m.write64(Machine::idt + 13 * 8, gate32(0x08, 0x6100, 14, 0));
+    // IRET to V86: EIP, CS, EFLAGS (VM, IOPL 3), ESP, SS, ES, DS, FS, GS.
+    m.s.reg(Gpr::rsp) = 0x7000;
+    const u32 v86_flags = u32(rflags::fixed1 | rflags::vm | (3u << rflags::iopl_shift) | rflags::if_);
+    const u32 frame[] = {0x0100, 0x2000, v86_flags, 0x0ffe, 0x3000, 0x1111, 0x2222, 0x3333, 0x4444};
+    for (unsigned k = 0; k < 9; k++)
+        m.write32(0x7000 + 4 * k, frame[k]);
+    m.write(0x1000, {0xcf}); // iretd
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::mode_changed);
+    EXPECT_EQ(m.s.mode(), CpuMode::v86);
+    EXPECT_EQ(m.s.cpl(), 3u);
+    EXPECT_EQ(m.s.segment(Seg::cs).base, 0x20000u);
+    EXPECT_EQ(m.s.segment(Seg::ds).selector, 0x2222);
+    EXPECT_EQ(m.s.segment(Seg::ds).base, 0x22220u);
+    EXPECT_EQ(m.s.reg(Gpr::rsp), 0x0ffeu);
+    // In V86: mov ax, [0x10] uses real-mode addressing; INT 21h goes to the ring-0 handler.
+    m.write16(0x22220 + 0x10, 0xcafe);
+    m.write(0x20100, {0xa1, 0x10, 0x00, 0xcd, 0x21});
+    ASSERT_EQ(m.step().reason, StopReason::budget);
+    EXPECT_EQ(m.s.reg(Gpr::rax) & 0xffff, 0xcafeu);
+    r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    ASSERT_EQ(deliver_exception(*m.cpu, r.exception).status, DeliveryStatus::delivered);
+    EXPECT_EQ(m.s.mode(), CpuMode::protected_mode);
+    EXPECT_EQ(m.s.cpl(), 0u);
+    EXPECT_EQ(m.s.rip, 0x6000u);
+    const u64 sp = m.s.reg(Gpr::rsp);
+    EXPECT_EQ(sp, 0x9000u - 36);
+    EXPECT_EQ(m.read32(sp + 0), 0x0105u); // EIP after INT 21h
+    EXPECT_EQ(m.read32(sp + 4), 0x2000u); // CS
+    EXPECT_TRUE(m.read32(sp + 8) & rflags::vm);
+    EXPECT_EQ(m.read32(sp + 12), 0x0ffeu); // ESP
+    EXPECT_EQ(m.read32(sp + 16), 0x3000u); // SS
+    EXPECT_EQ(m.read32(sp + 20), 0x1111u); // ES
+    EXPECT_EQ(m.read32(sp + 24), 0x2222u); // DS
+    EXPECT_EQ(m.read32(sp + 32), 0x4444u); // GS
+    EXPECT_TRUE(m.s.segment(Seg::ds).unusable()) << "data segments are nulled on the way out of V86";
+    // IRET back into V86 continues after the INT.
+    m.write(0x6000, {0xcf});
+    ASSERT_EQ(m.step().reason, StopReason::mode_changed);
+    EXPECT_EQ(m.s.mode(), CpuMode::v86);
+    EXPECT_EQ(m.s.rip, 0x0105u);
+    EXPECT_EQ(m.s.segment(Seg::ds).selector, 0x2222);
+}
+
+TEST(Transfers, Virtual8086IoplSensitiveInstructions) {
+    Machine m;
+    m.protected32(0, 0x1000);
+    m.s.rflags = rflags::fixed1 | rflags::vm; // IOPL 0
+    m.s.segment(Seg::cs) = SegmentRegister{0x100, 0x1000, 0xffff, seg_attr::real_mode_code | (3u << 5)};
+    m.s.segment(Seg::ss) = SegmentRegister{0x0, 0x0, 0xffff, seg_attr::real_mode_data | (3u << 5)};
+    m.s.rip = 0;
+    m.s.reg(Gpr::rsp) = 0x800;
+    for (u8 op : {u8(0xfa), u8(0xfb), u8(0x9c), u8(0x9d), u8(0xcf)}) { // CLI STI PUSHF POPF IRET
+        m.write(0x1000, {op});
+        m.s.rip = 0;
+        RunResult r = m.step();
+        ASSERT_EQ(r.reason, StopReason::exception) << int(op);
+        EXPECT_EQ(r.exception.vector, Vector::gp) << int(op);
+    }
+    m.write(0x1000, {0xcd, 0x10}); // INT n with IOPL < 3: #GP(0) to the monitor
+    m.s.rip = 0;
+    RunResult r = m.step();
+    ASSERT_EQ(r.reason, StopReason::exception);
+    EXPECT_EQ(r.exception.vector, Vector::gp);
+    // Port I/O in V86 goes by the I/O bitmap only (IOPL does not matter).
+    m.write(0x1000, {0xe4, 0x60});
+    m.s.rip = 0;
+    EXPECT_EQ(m.step().reason, StopReason::budget);
+}
+
+} // namespace
