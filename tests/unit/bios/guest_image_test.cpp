@@ -61,12 +61,12 @@ class GuestVm final : public devices::PlatformHost,
                 const u8 vector = platform_.acknowledge_interrupt();
                 if (vcpu::deliver_event(interp_, vector, vcpu::EventKind::external).status !=
                     vcpu::DeliveryStatus::delivered)
-                    return false;
+                    return stop("interrupt delivery failed");
             }
             if (cpu_.halted) {
-                if (!(cpu_.rflags & vcpu::rflags::if_)) return false; // halted for good
+                if (!(cpu_.rflags & vcpu::rflags::if_)) return stop("halted with interrupts off");
                 const u64 next = platform_.next_event_ns();
-                if (next == devices::no_event) return false;
+                if (next == devices::no_event) return stop("halted with no timer running");
                 now_ns_ = next > now_ns_ ? next : now_ns_;
                 platform_.advance(now_ns_);
                 continue;
@@ -85,14 +85,16 @@ class GuestVm final : public devices::PlatformHost,
                 if (r.exception.vector == vcpu::Vector::ud && Bios::is_trap_address(cpu_)) {
                     const TrapResult t = bios_.handle_trap(cpu_, *this);
                     if (t.action == TrapAction::sleep) now_ns_ += u64(t.sleep_us) * 1000;
-                    if (t.action == TrapAction::reboot || t.action == TrapAction::halt) return false;
+                    if (t.action == TrapAction::reboot) return stop("reboot");
+                    if (t.action == TrapAction::halt) return stop("boot failure");
                     continue;
                 }
                 if (vcpu::deliver_exception(interp_, r.exception).status != vcpu::DeliveryStatus::delivered)
-                    return false;
-            } else if (r.reason == vcpu::StopReason::triple_fault ||
-                       r.reason == vcpu::StopReason::unsupported) {
-                return false;
+                    return stop("exception delivery failed");
+            } else if (r.reason == vcpu::StopReason::triple_fault) {
+                return stop("triple fault");
+            } else if (r.reason == vcpu::StopReason::unsupported) {
+                return stop("unsupported instruction");
             }
         }
         return stopped_;
@@ -100,6 +102,12 @@ class GuestVm final : public devices::PlatformHost,
 
     void key_set1(u8 code) { platform_.key_set1(code); }
 
+    bool stop(const char* reason) {
+        why = reason;
+        return false;
+    }
+
+    std::string why; // why run() returned false before its time was up
     std::string serial;
     u32 exit_status = ~0u;
     std::vector<std::string> logs;
@@ -146,8 +154,8 @@ class GuestVm final : public devices::PlatformHost,
     void teletype(char c) override { screen += c; }
     std::string screen;
     std::string where() const {
-        char b[160];
-        std::snprintf(b, sizeof b, "%04x:%08llx mode %d cr0 %llx t=%llu ns",
+        char b[200];
+        std::snprintf(b, sizeof b, "%s at %04x:%08llx mode %d cr0 %llx t=%llu ns", why.c_str(),
                       cpu_.segment(vcpu::Seg::cs).selector, (unsigned long long)cpu_.rip, int(cpu_.mode()),
                       (unsigned long long)cpu_.cr0, (unsigned long long)now_ns_);
         return b;
