@@ -25,6 +25,7 @@ Bios::Bios(const BiosConfig& config, PortIo& ports, BiosConsole& console, BlockD
     : config_(config), ports_(ports), console_(console), disk_(disk),
       map_(build_memory_map(config.memory_bytes, config.pci_hole_start)) {
     if (disk_) geometry_ = lba_assisted_geometry(disk_->sector_count());
+    if (disk_ && floppy()) geometry_ = floppy_geometry(disk_->sector_count(), nullptr, floppy_type_);
 }
 
 bool Bios::is_trap_address(const vcpu::CpuState& cpu) {
@@ -154,14 +155,18 @@ BootStatus Bios::reset(vcpu::CpuState& cpu, GuestMemoryAccess& memory) {
     }
     write16(memory, bda_base + bda::ebda_segment, u16(ebda_base >> 4));
     // Equipment (INT 11h): x87 present, initial video 80x25 colour, serial port count; no diskettes.
-    write16(memory, bda_base + bda::equipment, u16(0x0002 | 0x0020 | (com_count << 9)));
+    // Equipment (INT 11h): diskette drives (bit 0, count - 1 in bits 6-7), x87, initial video 80x25
+    // colour, serial port count.
+    const bool diskette = disk_ && floppy();
+    write16(memory, bda_base + bda::equipment,
+            u16((diskette ? 0x0001 : 0) | 0x0002 | 0x0020 | (com_count << 9)));
     write16(memory, bda_base + bda::memory_size_kib, u16(ebda_base / KiB));
     write16(memory, bda_base + bda::kbd_head, bda::kbd_buffer);
     write16(memory, bda_base + bda::kbd_tail, bda::kbd_buffer);
     write16(memory, bda_base + bda::kbd_buffer_start_ptr, bda::kbd_buffer);
     write16(memory, bda_base + bda::kbd_buffer_end_ptr, bda::kbd_buffer_end);
     write8(memory, bda_base + bda::kbd_flags3, kbd::enhanced_keyboard);
-    write8(memory, bda_base + bda::hard_disk_count, disk_ ? 1 : 0);
+    write8(memory, bda_base + bda::hard_disk_count, disk_ && !floppy() ? 1 : 0);
 
     // Interrupt controllers (8259A datasheet, ICW1-ICW4): master at vectors 08h, slave at 70h on IRQ 2;
     // IRQ 0 (timer), 1 (keyboard) and 2 (cascade) unmasked, as a BIOS leaves them.
@@ -207,7 +212,9 @@ BootStatus Bios::boot(ServiceCall& call) {
     auto& cpu = call.cpu();
     u8 sector[BlockDevice::sector_size];
     const bool loaded = disk_ && disk_->sector_count() > 0 && disk_->read(0, 1, sector) == DiskStatus::ok;
-    if (loaded) geometry_ = guess_geometry(disk_->sector_count(), sector);
+    if (loaded)
+        geometry_ = floppy() ? floppy_geometry(disk_->sector_count(), sector, floppy_type_)
+                             : guess_geometry(disk_->sector_count(), sector);
     if (!loaded || sector[510] != 0x55 || sector[511] != 0xaa) {
         print(call, !disk_ ? "No bootable device: the VM has no disk.\r\n"
                            : (loaded ? "No bootable device: sector 0 has no boot signature (55AAh).\r\n"
@@ -224,7 +231,7 @@ BootStatus Bios::boot(ServiceCall& call) {
     cpu.segment(Seg::cs) = vcpu::SegmentRegister{0, 0, 0xffff, vcpu::seg_attr::real_mode_code};
     cpu.rip = boot_sector_address;
     cpu.reg(Gpr::rsp) = boot_stack_pointer;
-    cpu.reg(Gpr::rdx) = boot_drive;
+    cpu.reg(Gpr::rdx) = boot_drive();
     cpu.rflags = vcpu::rflags::fixed1 | vcpu::rflags::if_;
     return BootStatus::booted;
 }

@@ -28,10 +28,15 @@
 
 namespace realvm::bios {
 
+// How the disk is presented: the first hard disk (drive 80h) or the first diskette drive (drive 00h,
+// geometry from the image size: 360 KiB ... 2.88 MiB).
+enum class DiskKind : u8 { hard_disk, floppy };
+
 struct BiosConfig {
     u64 memory_bytes = 16 * MiB;
     u64 pci_hole_start = default_pci_hole_start;
     u8 serial_ports = 1; // COM1-COM4 at 3F8h, 2F8h, 3E8h, 2E8h
+    DiskKind disk_kind = DiskKind::hard_disk;
 };
 
 enum class TrapAction : u8 {
@@ -71,7 +76,8 @@ class Bios {
 
     const MemoryMap& memory_map() const { return map_; }
     const DiskGeometry& geometry() const { return geometry_; }
-    static constexpr u8 boot_drive = 0x80;
+    // The BIOS drive number of the disk (and DL at boot): 80h for a hard disk, 00h for a diskette.
+    u8 boot_drive() const { return floppy() ? 0x00 : 0x80; }
 
   private:
     // Services (one file each: video_services.cpp, disk_services.cpp, ...).
@@ -97,6 +103,7 @@ class Bios {
     bool a20_enabled();
     void set_a20(bool enabled);
     void unimplemented(ServiceCall& call, u8 vector);
+    bool floppy() const { return config_.disk_kind == DiskKind::floppy; }
 
     BiosConfig config_;
     PortIo& ports_;
@@ -104,6 +111,7 @@ class Bios {
     BlockDevice* disk_;
     MemoryMap map_;
     DiskGeometry geometry_;
+    u8 floppy_type_ = 4; // CMOS drive type of the diskette (INT 13h AH=08h BL)
     // One bit per (vector slot, AH) already reported as unimplemented.
     static constexpr unsigned log_slots = 8;
     u64 logged_[log_slots][4] = {};

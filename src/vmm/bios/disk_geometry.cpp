@@ -40,6 +40,34 @@ DiskGeometry guess_geometry(u64 sector_count, const u8* mbr) {
     return lba_assisted_geometry(sector_count);
 }
 
+DiskGeometry floppy_geometry(u64 sector_count, const u8* boot_sector, u8& cmos_type) {
+    struct Format {
+        u64 sectors;
+        DiskGeometry geometry;
+        u8 type;
+    };
+    constexpr Format formats[] = {
+        {640, {40, 2, 8}, 1},   {720, {40, 2, 9}, 1},   {1440, {80, 2, 9}, 3},  {2400, {80, 2, 15}, 2},
+        {2880, {80, 2, 18}, 4}, {3360, {80, 2, 21}, 4}, {5760, {80, 2, 36}, 5},
+    };
+    for (const auto& f : formats) {
+        if (f.sectors == sector_count) {
+            cmos_type = f.type;
+            return f.geometry;
+        }
+    }
+    cmos_type = 4;
+    if (boot_sector && boot_sector[510] == 0x55 && boot_sector[511] == 0xaa) {
+        const u32 spt = u32(boot_sector[0x18] | boot_sector[0x19] << 8);
+        const u32 heads = u32(boot_sector[0x1a] | boot_sector[0x1b] << 8);
+        if (spt >= 1 && spt <= 63 && heads >= 1 && heads <= 2 && sector_count >= spt * heads) {
+            const u64 cylinders = sector_count / (spt * heads);
+            return DiskGeometry{u32(cylinders > 255 ? 255 : cylinders), heads, spt};
+        }
+    }
+    return DiskGeometry{80, 2, 18};
+}
+
 Chs chs_of(const DiskGeometry& g, u64 lba) {
     const u64 track = lba / g.sectors;
     return Chs{u32(track / g.heads), u32(track % g.heads), u32(lba % g.sectors) + 1};

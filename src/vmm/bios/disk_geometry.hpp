@@ -29,5 +29,9 @@ DiskGeometry lba_assisted_geometry(u64 sector_count);
 // `mbr`: the disk's first 512 bytes. Falls back to lba_assisted_geometry when the table states nothing.
 DiskGeometry guess_geometry(u64 sector_count, const u8* mbr);
 Chs chs_of(const DiskGeometry& g, u64 lba);
+// A diskette image: the standard formats by size (IBM PC AT Technical Reference, diskette drive types),
+// else the BIOS parameter block of its boot sector (if given), else 1.44 MB. `cmos_type` is the drive
+// type INT 13h AH=08h reports in BL (1 = 360 KB, 2 = 1.2 MB, 3 = 720 KB, 4 = 1.44 MB, 5 = 2.88 MB).
+DiskGeometry floppy_geometry(u64 sector_count, const u8* boot_sector, u8& cmos_type);
 
 } // namespace realvm::bios

@@ -57,20 +57,38 @@ void Bios::disk_transfer(ServiceCall& call, bool write, bool verify_only, u64 lb
 }
 
 void Bios::int13_disk(ServiceCall& call) {
-    auto finish = [&](u8 ah) { // AH, CF and the last status at 40:74
+    // AH, CF and the last status: 40:41 for diskettes, 40:74 for hard disks.
+    const u16 last_status = call.dl() < 0x80 ? bda::floppy_last_status : bda::disk_last_status;
+    auto finish = [&](u8 ah) {
         call.status(ah);
-        call.write8(bda_base + bda::disk_last_status, ah);
+        call.write8(bda_base + last_status, ah);
     };
-    if (call.dl() != boot_drive || !disk_) { // no such drive (diskettes included)
+    if (!disk_ || call.dl() != boot_drive()) { // no such drive
         finish(status::invalid);
         return;
+    }
+    if (floppy()) { // diskettes have the basic functions only (SeaBIOS floppy_13)
+        switch (call.ah()) {
+        case 0x00:
+        case 0x01:
+        case 0x02:
+        case 0x03:
+        case 0x04:
+        case 0x05:
+        case 0x08:
+        case 0x15:
+        case 0x16:
+        case 0x17:
+        case 0x18: break;
+        default: finish(status::invalid); return;
+        }
     }
     const DiskGeometry& g = geometry_;
     const u64 total = disk_->sector_count();
     switch (call.ah()) {
     case 0x00: finish(status::ok); break; // reset
     case 0x01: {                          // status of the last operation
-        const u8 last = call.read8(bda_base + bda::disk_last_status);
+        const u8 last = call.read8(bda_base + last_status);
         call.status(last);
         break;
     }
@@ -94,9 +112,19 @@ void Bios::int13_disk(ServiceCall& call) {
         finish(result);
         break;
     }
-    case 0x08: { // parameters: the last cylinder is reserved (IBM), so CH/CL = cylinders - 2
-        const u32 max_cylinder = g.cylinders >= 2 ? g.cylinders - 2 : 0;
+    case 0x08: { // parameters: a hard disk's last cylinder is reserved (IBM), so CH/CL = cylinders - 2
+        const u32 max_cylinder = floppy() ? g.cylinders - 1 : g.cylinders >= 2 ? g.cylinders - 2 : 0;
         call.set_al(0);
+        if (floppy()) { // BL drive type, ES:DI the diskette parameter table, DL = 1 drive
+            call.set_bx(floppy_type_);
+            call.cpu().segment(Seg::es) =
+                vcpu::SegmentRegister{bios_segment, bios_rom_base, 0xffff, vcpu::seg_attr::real_mode_data};
+            call.set_r16(vcpu::Gpr::rdi, rom::diskette_parameters);
+            call.set_cx(u16((max_cylinder & 0xff) << 8 | (max_cylinder >> 2 & 0xc0) | (g.sectors & 0x3f)));
+            call.set_dx(u16((g.heads - 1) << 8 | 1));
+            finish(status::ok);
+            break;
+        }
         call.set_cx(u16((max_cylinder & 0xff) << 8 | (max_cylinder >> 2 & 0xc0) | (g.sectors & 0x3f)));
         call.set_high(vcpu::Gpr::rdx, u8(g.heads - 1));
         call.set_low(vcpu::Gpr::rdx, call.read8(bda_base + bda::hard_disk_count));
@@ -109,7 +137,16 @@ void Bios::int13_disk(ServiceCall& call) {
     case 0x10:
     case 0x11:
     case 0x14: finish(status::ok); break;
+    case 0x05: finish(status::ok); break; // format a diskette track: the image keeps its sectors
+    case 0x16: finish(floppy() ? 0x06 : status::invalid); break; // change line: "changed" (SeaBIOS)
+    case 0x17:                                                   // set diskette type / media type for format
+    case 0x18: finish(floppy() ? status::ok : status::invalid); break;
     case 0x15: { // type: 03h fixed disk, CX:DX sectors addressable by CHS (without the reserved cylinder)
+        if (floppy()) { // diskette drive without change-line support
+            finish(status::ok);
+            call.set_ah(0x01);
+            break;
+        }
         const u32 sectors = (g.cylinders - 1) * g.heads * g.sectors;
         finish(status::ok);
         call.set_ah(0x03);

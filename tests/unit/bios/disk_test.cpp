@@ -277,3 +277,85 @@ TEST(DiskGeometry, GuessedFromThePartitionTable) {
 
 } // namespace
 } // namespace realvm::bios::test
+
+namespace realvm::bios::test {
+namespace {
+
+using vcpu::Gpr;
+
+// A 1.44 MB diskette image booted as drive 00h.
+struct FloppyMachine {
+    FloppyMachine() : memory(2 * MiB, &ports), disk(2880), bios(config(), ports, console, &disk) {
+        boot = bios.reset(cpu, memory);
+    }
+    static BiosConfig config() {
+        BiosConfig c{2 * MiB};
+        c.disk_kind = DiskKind::floppy;
+        return c;
+    }
+    FakePorts ports;
+    FakeMemory memory;
+    FakeDisk disk;
+    FakeConsole console;
+    Bios bios;
+    vcpu::CpuState cpu;
+    BootStatus boot;
+};
+
+TEST(BiosFloppy, BootsAsDrive00WithDisketteGeometry) {
+    FloppyMachine f;
+    EXPECT_EQ(f.boot, BootStatus::booted);
+    EXPECT_EQ(f.cpu.reg(Gpr::rdx) & 0xff, 0u);
+    EXPECT_EQ(f.memory.w(0x410) & 0xc1, 0x01); // one diskette drive
+    EXPECT_EQ(f.memory.b(0x475), 0);           // no hard disk
+    EXPECT_EQ(f.bios.geometry().cylinders, 80u);
+    EXPECT_EQ(f.bios.geometry().heads, 2u);
+    EXPECT_EQ(f.bios.geometry().sectors, 18u);
+}
+
+TEST(BiosFloppy, ParametersAndChsRead) {
+    FloppyMachine f;
+    auto call = [&](u16 ax, u16 cx, u16 dx) {
+        f.cpu.reg(Gpr::rax) = ax, f.cpu.reg(Gpr::rcx) = cx, f.cpu.reg(Gpr::rdx) = dx;
+        // INT 13h from 0000:1000 with the stack at 0:8000 (as Machine::int_n does).
+        f.memory.set_w(0x7ffa, 0x1002), f.memory.set_w(0x7ffc, 0), f.memory.set_w(0x7ffe, 0x0202);
+        f.cpu.segment(vcpu::Seg::ss) = {0, 0, 0xffff, vcpu::seg_attr::real_mode_data};
+        f.cpu.reg(Gpr::rsp) = 0x7ffa;
+        f.cpu.segment(vcpu::Seg::cs) = {0xf000, 0xf0000, 0xffff, vcpu::seg_attr::real_mode_code};
+        f.cpu.rip = rom::int13_disk;
+        f.bios.handle_trap(f.cpu, f.memory);
+        return u8(f.cpu.reg(Gpr::rax) >> 8);
+    };
+    EXPECT_EQ(call(0x0800, 0, 0x0000), 0);
+    EXPECT_EQ(f.cpu.reg(Gpr::rcx) & 0xffff, 0x4f12u); // 79 cylinders max, 18 sectors
+    EXPECT_EQ(f.cpu.reg(Gpr::rdx) & 0xffff, 0x0101u); // 2 heads, 1 drive
+    EXPECT_EQ(f.cpu.reg(Gpr::rbx) & 0xff, 4u);        // 1.44 MB
+    EXPECT_EQ(f.cpu.segment(vcpu::Seg::es).selector, 0xf000);
+    EXPECT_EQ(f.cpu.reg(Gpr::rdi) & 0xffff, rom::diskette_parameters);
+    f.cpu.segment(vcpu::Seg::es) = {0, 0, 0xffff, vcpu::seg_attr::real_mode_data};
+    f.cpu.reg(Gpr::rbx) = 0x5000;
+    EXPECT_EQ(call(0x0201, 0x0101, 0x0100), 0); // cylinder 1, head 1, sector 1 = LBA 54
+    for (unsigned i = 0; i < 512; ++i)
+        ASSERT_EQ(f.memory.b(0x5000 + i), u8(i ^ 54)) << i;
+    EXPECT_EQ(call(0x4100, 0, 0x0000), 0x01); // no extensions on a diskette
+    EXPECT_EQ(call(0x0000, 0, 0x0080), 0x01); // no hard disk
+    EXPECT_EQ(call(0x1500, 0, 0x0000), 0x01); // diskette without change line
+    EXPECT_EQ(f.memory.b(0x441), 0x00);
+}
+
+TEST(DiskGeometry, DisketteFormats) {
+    u8 type = 0;
+    EXPECT_EQ(floppy_geometry(720, nullptr, type).sectors, 9u);
+    EXPECT_EQ(type, 1);
+    EXPECT_EQ(floppy_geometry(2400, nullptr, type).sectors, 15u);
+    EXPECT_EQ(type, 2);
+    EXPECT_EQ(floppy_geometry(5760, nullptr, type).sectors, 36u);
+    EXPECT_EQ(type, 5);
+    u8 bpb[512] = {};
+    bpb[0x18] = 21, bpb[0x1a] = 2, bpb[510] = 0x55, bpb[511] = 0xaa;
+    EXPECT_EQ(floppy_geometry(3444, bpb, type).sectors, 21u); // unusual size: the BPB decides
+    EXPECT_EQ(floppy_geometry(3444, bpb, type).cylinders, 82u);
+}
+
+} // namespace
+} // namespace realvm::bios::test
