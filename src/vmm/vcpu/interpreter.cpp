@@ -28,6 +28,9 @@ bool Interpreter::update_mode() {
         code_mode_ = s_.segment(Seg::cs).big() ? CodeMode::Bits32 : CodeMode::Bits16;
         break;
     }
+    ip_mask_ = code_mode_ == CodeMode::Bits64   ? ~0ull
+               : code_mode_ == CodeMode::Bits32 ? 0xffffffffull
+                                                : 0xffffull;
     PagingConfig p = PagingConfig::from(s_);
     bool paging_changed = p.mode != paging_.mode || p.wp != paging_.wp || p.pse != paging_.pse ||
                           p.nxe != paging_.nxe || p.smep != paging_.smep || p.smap != paging_.smap ||
@@ -106,9 +109,7 @@ bool Interpreter::execute_one(RunResult& result) {
         return false;
     }
     const Instruction& insn = entry->insn;
-    u64 next = insn_rip_ + insn.length;
-    if (code_mode_ != CodeMode::Bits64) next &= code_mode_ == CodeMode::Bits16 ? 0xffff : 0xffffffff;
-    s_.rip = next;
+    s_.rip = (insn_rip_ + insn.length) & ip_mask_;
     if (!entry->handler(*this, insn)) {
         s_.rip = insn_rip_;
         s_.reg(Gpr::rsp) = insn_rsp_;
@@ -130,18 +131,16 @@ bool Interpreter::execute_one(RunResult& result) {
 
 namespace {
 
-// Whether the `length` cached bytes still match guest memory (`avail` bytes readable at `mem`): two
-// 8-byte compares when the page has room, which is nearly always.
-inline bool same_bytes(const u8* cached, const u8* mem, unsigned length, u64 avail) {
+// Whether the cached instruction bytes still match guest memory (`avail` bytes readable at `mem`): two
+// masked 8-byte compares when the page has room, which is nearly always.
+inline bool same_bytes(const u8* cached, const u64* mask, const u8* mem, unsigned length, u64 avail) {
     if (avail < 16) return __builtin_memcmp(cached, mem, length) == 0;
     u64 a0, a1, b0, b1;
     __builtin_memcpy(&a0, cached, 8);
     __builtin_memcpy(&a1, cached + 8, 8);
     __builtin_memcpy(&b0, mem, 8);
     __builtin_memcpy(&b1, mem + 8, 8);
-    const u64 m0 = length >= 8 ? ~0ull : (1ull << (8 * length)) - 1;
-    const u64 m1 = length <= 8 ? 0 : length >= 16 ? ~0ull : (1ull << (8 * (length - 8))) - 1;
-    return ((a0 ^ b0) & m0) == 0 && ((a1 ^ b1) & m1) == 0;
+    return (((a0 ^ b0) & mask[0]) | ((a1 ^ b1) & mask[1])) == 0;
 }
 
 } // namespace
@@ -166,7 +165,8 @@ bool Interpreter::fetch_and_decode(const CacheEntry*& out) {
     CacheEntry& ce = cache_[(linear ^ (linear >> 12)) & (cache_entries - 1)];
     const u64 in_page = page_size - offset;
     if (te->host && ce.linear == linear && ce.phys == phys && ce.mode == code_mode_ &&
-        ce.insn.length <= in_page && same_bytes(ce.bytes, te->host + offset, ce.insn.length, in_page)) {
+        ce.insn.length <= in_page &&
+        same_bytes(ce.bytes, ce.byte_mask, te->host + offset, ce.insn.length, in_page)) {
         if (ce.insn.length > limit_bytes) return raise_gp(0);
         out = &ce;
         return true;
@@ -206,6 +206,9 @@ bool Interpreter::decode_miss(u64 linear, u64 phys, bool ram, unsigned limit_byt
     ce.mode = code_mode_;
     ce.handler = handler_for(insn);
     __builtin_memcpy(ce.bytes, bytes, sizeof ce.bytes);
+    const unsigned len = insn.length;
+    ce.byte_mask[0] = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+    ce.byte_mask[1] = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
     ce.insn = insn;
     if (!ram || insn.length > in_page) ce.linear = ~0ull; // MMIO or page-crossing: never cached
     out = &ce;

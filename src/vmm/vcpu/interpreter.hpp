@@ -97,8 +97,34 @@ class Interpreter {
     bool write_operand(const Instruction& i, const Operand& op, unsigned size, u64 value);
 
     // Data memory through segmentation and paging.
-    bool read(Seg seg, u64 offset, unsigned size, u64& value);
-    bool write(Seg seg, u64 offset, unsigned size, u64 value);
+    // The common case (a usable expand-up data segment within its limit, or 64-bit mode; RAM; a TLB hit
+    // that allows the access; no page crossing) is inline; everything else takes the full path.
+    bool read(Seg seg, u64 offset, unsigned size, u64& value) {
+        u64 linear;
+        if (fast_linear(seg, offset, size, linear)) {
+            TlbEntry* e = tlb_slot(linear, AccessType::read);
+            if (fast_hit(e, linear, size, AccessType::read)) {
+                value = 0;
+                __builtin_memcpy(&value, e->host + (linear & 0xfff), size);
+                return true;
+            }
+        }
+        return read_full(seg, offset, size, value);
+    }
+    bool write(Seg seg, u64 offset, unsigned size, u64 value) {
+        u64 linear;
+        if (fast_linear(seg, offset, size, linear) &&
+            (code_mode_ == CodeMode::Bits64 || (s_.seg[unsigned(seg)].attr & seg_attr::type_rw))) {
+            TlbEntry* e = tlb_slot(linear, AccessType::write);
+            if (fast_hit(e, linear, size, AccessType::write)) {
+                __builtin_memcpy(e->host + (linear & 0xfff), &value, size);
+                return true;
+            }
+        }
+        return write_full(seg, offset, size, value);
+    }
+    bool read_full(Seg seg, u64 offset, unsigned size, u64& value);
+    bool write_full(Seg seg, u64 offset, unsigned size, u64 value);
     // Checks that seg:offset..+size-1 may be written, before a multi-part update (far CALL, ENTER ...).
     bool check_write(Seg seg, u64 offset, unsigned size);
     // Linear accesses. `implicit` marks the CPU's own supervisor accesses (descriptor tables, TSS, IDT).
@@ -180,6 +206,22 @@ class Interpreter {
         return &tlb[(vpn ^ (vpn >> 8)) & (tlb_entries - 1)];
     }
     bool translate_slow(u64 linear, AccessType type, bool implicit, TlbEntry*& entry);
+    // Segmentation without any fault: false sends the access to the full path, which raises the fault.
+    bool fast_linear(Seg seg, u64 offset, unsigned size, u64& linear) const {
+        const SegmentRegister& sr = s_.seg[unsigned(seg)];
+        if (code_mode_ == CodeMode::Bits64) {
+            linear = offset + ((seg == Seg::fs || seg == Seg::gs) ? sr.base : 0);
+            return u64(i64(linear << 16) >> 16) == linear && u64(i64((linear + 7) << 16) >> 16) == linear + 7;
+        }
+        if (sr.attr & (seg_attr::type_code | seg_attr::type_dc | seg_attr::unusable)) return false;
+        if (offset + size - 1 > sr.limit) return false;
+        linear = (sr.base + offset) & 0xffffffffull;
+        return true;
+    }
+    bool fast_hit(const TlbEntry* e, u64 linear, unsigned size, AccessType type) const {
+        return e->tag == linear >> 12 && (linear & 0xfff) + size <= page_size && e->host &&
+               ((e->allowed >> access_index(type, s_.cpl() == 3, s_.rflags & rflags::ac, false)) & 1);
+    }
     bool translate(u64 linear, AccessType type, bool implicit, TlbEntry*& entry) {
         TlbEntry* e = tlb_slot(linear, type);
         const bool user = !implicit && s_.cpl() == 3;
@@ -196,6 +238,7 @@ class Interpreter {
         u64 phys = 0;
         CodeMode mode = CodeMode::Bits16;
         Handler handler = nullptr;
+        u64 byte_mask[2] = {}; // which of `bytes` belong to the instruction (for the cheap compare)
         u8 bytes[16] = {};
         Instruction insn;
     };
@@ -217,6 +260,7 @@ class Interpreter {
     PagingConfig paging_;
     CodeMode code_mode_ = CodeMode::Bits16;
     CpuMode cpu_mode_ = CpuMode::real;
+    u64 ip_mask_ = 0xffff; // IP/EIP/RIP wrap of the code size
     bool mode_dirty_ = true;
     bool halt_ = false;
     bool trap_ = false;

@@ -162,13 +162,13 @@ bool Interpreter::write_linear(u64 linear, unsigned size, u64 value, bool implic
     return true;
 }
 
-bool Interpreter::read(Seg seg, u64 offset, unsigned size, u64& value) {
+bool Interpreter::read_full(Seg seg, u64 offset, unsigned size, u64& value) {
     u64 linear;
     if (!segment_linear(seg, offset, size, AccessType::read, linear)) return false;
     return read_linear(linear, size, value, AccessType::read);
 }
 
-bool Interpreter::write(Seg seg, u64 offset, unsigned size, u64 value) {
+bool Interpreter::write_full(Seg seg, u64 offset, unsigned size, u64 value) {
     u64 linear;
     if (!segment_linear(seg, offset, size, AccessType::write, linear)) return false;
     return write_linear(linear, size, value);
