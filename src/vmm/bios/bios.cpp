@@ -119,13 +119,20 @@ void Bios::cmos_write(u8 index, u8 value) {
 }
 
 // A20 is open when either the 8042's output port bit 1 or port 92h bit 1 says so (the chipset ORs them,
-// PIIX3 datasheet A20M#). The BIOS therefore drives both, as BIOSes that support either method do.
-bool Bios::a20_enabled() {
-    if (ports_.in(Port(0x92), 1) & 0x02) return true;
-    ports_.out(Port(0x64), 1, 0xd0); // read output port
-    for (unsigned i = 0; i < 64 && !(ports_.in(Port(0x64), 1) & 0x01); ++i) {
-    }
-    return ports_.in(Port(0x60), 1) & 0x02;
+// PIIX3 datasheet A20M#). The BIOS therefore drives both, as BIOSes that support either method do, and
+// asks memory whether 1 MiB wraps (as Linux's boot code does): reading the 8042's output port instead
+// would put a byte in its output buffer and raise IRQ 1, which the ROM would take for a keystroke.
+bool Bios::a20_enabled(ServiceCall& call) {
+    constexpr u64 probe = bda_base + 0xfc; // 40:FC, a BDA word BIOSes leave unused; restored below
+    u8 low[2], high[2];
+    if (!call.read_bytes(probe, low, 2) || !call.read_bytes(probe + high_memory, high, 2))
+        return ports_.in(Port(0x92), 1) & 0x02; // no RAM above 1 MiB: only the register can tell
+    if (low[0] != high[0] || low[1] != high[1]) return true;
+    const u8 flipped[2] = {u8(~low[0]), u8(~low[1])};
+    call.memory().write(GuestPhys(probe), flipped, 2);
+    call.read_bytes(probe + high_memory, high, 2);
+    call.memory().write(GuestPhys(probe), low, 2);
+    return high[0] != flipped[0] || high[1] != flipped[1];
 }
 
 void Bios::set_a20(bool enabled) {

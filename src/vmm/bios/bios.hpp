@@ -100,7 +100,7 @@ class Bios {
                        u32& done, u8& status);
     u8 cmos_read(u8 index);
     void cmos_write(u8 index, u8 value);
-    bool a20_enabled();
+    bool a20_enabled(ServiceCall& call);
     void set_a20(bool enabled);
     void unimplemented(ServiceCall& call, u8 vector);
     bool floppy() const { return config_.disk_kind == DiskKind::floppy; }

@@ -37,7 +37,7 @@ TrapResult Bios::int15_system(ServiceCall& call) {
             call.status(0);
             break;
         case 0x02:
-            call.set_al(a20_enabled() ? 1 : 0);
+            call.set_al(a20_enabled(call) ? 1 : 0);
             call.status(0);
             break;
         case 0x03: // supported by the keyboard controller and port 92h
@@ -59,7 +59,7 @@ TrapResult Bios::int15_system(ServiceCall& call) {
         const u64 gdt = call.linear(Seg::es, call.si());
         const u64 source = descriptor_base(call, gdt + 0x10);
         const u64 destination = descriptor_base(call, gdt + 0x18);
-        const bool a20_was = a20_enabled(); // the copy runs in protected mode with A20 open
+        const bool a20_was = a20_enabled(call); // the copy runs in protected mode with A20 open
         if (!a20_was) set_a20(true);
         u8 chunk[256];
         for (u64 left = u64(call.cx()) * 2, off = 0; left > 0;) {

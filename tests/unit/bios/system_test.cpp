@@ -152,6 +152,10 @@ TEST(BiosInt15, A20) {
     m.set(Gpr::rax, 0x2402);
     m.int_n(0x15);
     EXPECT_EQ(m.al(), 1);
+    // The status comes from memory, not from the 8042's output port (whose byte would raise IRQ 1).
+    for (u32 command : m.ports.writes_to(0x64))
+        EXPECT_NE(command, 0xd0u);
+    EXPECT_EQ(m.memory.w(0x4fc), 0); // the probe word is restored
 }
 
 TEST(BiosInt15, ConfigurationTable) {
