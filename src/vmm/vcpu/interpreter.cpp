@@ -61,7 +61,12 @@ bool Interpreter::raise_unsupported() {
 RunResult Interpreter::run(u64 budget) {
     RunResult result;
     update_mode(); // the caller may have changed the state since the last run
-    s_.halted = false;
+    // A halted CPU stays halted until an event is delivered (deliver_event clears the flag) or the
+    // caller clears it (SDM vol. 2 HLT: "resumed by an enabled interrupt, NMI, ... or RESET").
+    if (s_.halted) {
+        result.reason = StopReason::halted;
+        return result;
+    }
     while (result.executed < budget) {
         if (!execute_one(result)) return result;
         result.executed++;

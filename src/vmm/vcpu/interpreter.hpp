@@ -51,7 +51,8 @@ class Interpreter {
 
     // Executes one instruction.
     RunResult step() { return run(1); }
-    // Executes up to `budget` instructions; stops early on HLT, an exception or a mode change.
+    // Executes up to `budget` instructions; stops early on HLT, an exception or a mode change. While
+    // CpuState::halted is set it executes nothing and returns StopReason::halted.
     RunResult run(u64 budget);
 
     // Makes run() return (StopReason::budget) after the current instruction: a device model raised an

@@ -38,6 +38,8 @@ TEST(Interpreter, SelfModifyingCodeIsSeen) {
     ASSERT_EQ(m.cpu->run(10).reason, StopReason::halted);
     EXPECT_EQ(m.s.reg(Gpr::rax) & 0xffff, 1u);
     m.s.rip = 0x1000;
+    EXPECT_EQ(m.cpu->run(10).executed, 0u) << "a halted CPU stays halted";
+    m.s.halted = false;
     ASSERT_EQ(m.cpu->run(10).reason, StopReason::halted);
     EXPECT_EQ(m.s.reg(Gpr::rax) & 0xffff, 1u);
     EXPECT_EQ(m.s.reg(Gpr::rcx) & 0xffff, 1u) << "the patched instruction ran";
@@ -128,6 +130,7 @@ TEST(Interpreter, SixtyFourBitArithmeticAndAddressing) {
     // 32-bit writes zero-extend; 8/16-bit writes merge.
     m.write(0x1100, {0xb8, 0x01, 0x00, 0x00, 0x00, 0x66, 0xbb, 0x02, 0x00, 0xf4}); // mov eax, 1; mov bx, 2
     m.s.rip = 0x1100;
+    m.s.halted = false;
     m.s.reg(Gpr::rax) = ~0ull;
     m.s.reg(Gpr::rbx) = ~0ull;
     ASSERT_EQ(m.cpu->run(100).reason, StopReason::halted);

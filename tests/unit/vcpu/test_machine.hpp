@@ -109,6 +109,7 @@ struct Machine {
         build_gdt();
         s.cr0 = cr0::pe | cr0::et;
         s.rflags = rflags::fixed1;
+        s.halted = false;
         const u16 cs = cpl ? 0x1b : 0x08, ds = cpl ? 0x23 : 0x10;
         s.segment(Seg::cs) = cache(cs);
         for (Seg sg : {Seg::ds, Seg::es, Seg::ss, Seg::fs, Seg::gs})
@@ -134,6 +135,7 @@ struct Machine {
         s.cr4 = cr4::pae;
         s.efer = efer::lme | efer::lma | efer::nxe | efer::sce;
         s.rflags = rflags::fixed1;
+        s.halted = false;
         s.segment(Seg::cs) = cache(cpl ? 0x3b : 0x30);
         for (Seg sg : {Seg::ds, Seg::es, Seg::ss, Seg::fs, Seg::gs})
             s.segment(sg) = cache(cpl ? 0x23 : 0x10);
