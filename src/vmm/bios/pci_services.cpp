@@ -46,7 +46,6 @@ void Bios::pci_bios(ServiceCall& call) {
     };
     const u8 devfn = call.bl();
     const u16 reg = call.di();
-    const bool on_bus0 = call.bh() == 0;
     switch (call.al()) {
     case 0x01: // installation check: mechanism #1, version 2.10, last bus 0, EDX = 'PCI '
         call.set_r32(Gpr::rdx, 0x20494350);
@@ -66,41 +65,27 @@ void Bios::pci_bios(ServiceCall& call) {
     case 0x03:
         find([&](u8 df, u32) { return (read(df, 0x08, 4) >> 8) == (call.r32(Gpr::rcx) & 0xffffff); });
         break;
-    case 0x08:
+    case 0x08: // read configuration byte/word/dword into CL/CX/ECX; 0Bh-0Dh write them
     case 0x09:
     case 0x0a:
     case 0x0b:
     case 0x0c:
     case 0x0d: {
-        const unsigned size = (call.al() == 0x08 || call.al() == 0x0b)   ? 1
-                              : (call.al() == 0x09 || call.al() == 0x0c) ? 2
-                                                                         : 4;
+        const bool write = call.al() >= 0x0b;
+        const unsigned size = 1u << ((call.al() - (write ? 0x0b : 0x08)));
+        const u32 mask = size == 4 ? 0xffffffff : (1u << (8 * size)) - 1;
         if (reg > 0xff || (reg & (size - 1))) {
             finish(status::bad_register);
             break;
         }
-        const bool write = call.al() >= 0x0b;
-        if (!on_bus0) { // only bus 0 exists: reads float, writes vanish
-            if (!write)
-                call.set_r32(Gpr::rcx,
-                             size == 4 ? 0xffffffff : (call.r32(Gpr::rcx) | (size == 2 ? 0xffff : 0xff)));
-            finish(status::ok);
-            break;
-        }
+        // Any bus number goes to the host bridge, which answers all ones for buses that do not exist.
+        ports_.out(Port(0xcf8), 4, address(call.bh(), devfn, reg));
+        const Port data(u16(0xcfc + (reg & 3)));
         if (write) {
-            ports_.out(Port(0xcf8), 4, address(0, devfn, reg));
-            ports_.out(Port(u16(0xcfc + (reg & 3))), size,
-                       call.r32(Gpr::rcx) & (size == 4   ? 0xffffffff
-                                             : size == 2 ? 0xffff
-                                                         : 0xff));
+            ports_.out(data, size, call.r32(Gpr::rcx) & mask);
         } else {
-            const u32 v = read(devfn, reg, size);
-            if (size == 1)
-                call.set_low(Gpr::rcx, u8(v));
-            else if (size == 2)
-                call.set_cx(u16(v));
-            else
-                call.set_r32(Gpr::rcx, v);
+            const u32 v = ports_.in(data, size) & mask;
+            call.set_r32(Gpr::rcx, (call.r32(Gpr::rcx) & ~mask) | v);
         }
         finish(status::ok);
         break;
