@@ -4,6 +4,7 @@
 #include "kernel/boot_info.hpp"
 #include "kernel/boot_options.hpp"
 #include "kernel/cpu_features.hpp"
+#include "kernel/direct_map.hpp"
 #include "kernel/drivers/drivers.hpp"
 #include "kernel/drivers/serial.hpp"
 #include "kernel/interrupts.hpp"
@@ -17,12 +18,28 @@
 #include "kernel/power.hpp"
 #include "kernel/ring3_check.hpp"
 #include "kernel/timer.hpp"
+#include "vmm/config/boot_configuration.hpp"
+
+#include <array>
 
 namespace realvm::kernel {
 void run_global_constructors();
 }
 
 using namespace realvm;
+
+namespace {
+// Parses the boot module marked `config` and lists its VMs (DESIGN §9). The VM runtime that starts
+// them is not wired yet: the monitor reports the configuration and powers off.
+void load_configuration(const kernel::BootInfo& boot) {
+    static config::Config vm_config; // views into the config module, which stays mapped
+    std::array<config::BootModuleText, kernel::BootInfo::max_modules> modules{};
+    usize count = 0;
+    for (const kernel::BootModule& m : boot.modules())
+        modules[count++] = {m.command_line(), {kernel::phys_ptr<const char>(m.range.base), m.range.size}};
+    config::load_boot_configuration(std::span(modules).first(count), vm_config, kernel::console());
+}
+} // namespace
 
 extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_info) {
     kernel::com1().init();
@@ -54,6 +71,7 @@ extern "C" [[noreturn]] void monitor_main(u32 multiboot_magic, u32 multiboot_inf
     kernel::check_memory_services();
     kernel::drivers::report(kernel::console());
     kernel::report_memory();
+    load_configuration(boot);
 
     if (options.debug_fixup) kernel::check_fault_fixup();
     if (options.debug_ring3) kernel::check_ring3();

@@ -7,7 +7,7 @@ source "$(dirname "$0")/launcher_checks.inc"
 
 # Set to 1 when the monitor parses its config module (config::parse_config, config::check_boot_modules)
 # and prints each VM with config::print_vm_summary in the boot report.
-MONITOR_LISTS_VMS=${MONITOR_LISTS_VMS:-0}
+MONITOR_LISTS_VMS=${MONITOR_LISTS_VMS:-1}
 
 cd "$work"
 # A boot sector that stops at once (cli; hlt), so that the good VM has something real to boot.
