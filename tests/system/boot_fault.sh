@@ -23,20 +23,20 @@ check_dump() { # check_dump VECTOR-REGEX
 }
 
 echo "== debug=fault"
-boot_monitor 10 "debug=fault"
+boot_monitor 60 "debug=fault"
 echo "$OUTPUT" | sed -n '/^RealVM: debug=fault/,$p' | sed 's/^/  | /'
 check_dump '14 #PF \(page fault\), error code 0000000000000000'
 expect "faulting address in CR2" '^  CR2 ffff87ffdead0000'
 expect "panic names the address" '^RealVM panic: unhandled #PF .* address ffff87ffdead0000'
 
 echo "== debug=double-fault"
-boot_monitor 10 "debug=double-fault"
+boot_monitor 60 "debug=double-fault"
 echo "$OUTPUT" | sed -n '/^RealVM: debug=double-fault/,$p' | sed 's/^/  | /'
 check_dump '8 #DF \(double fault\)'
 expect "RSP is the broken stack" '  RSP 0010:ffff87ffdead0000'
 
 echo "== debug=stack-overflow"
-boot_monitor 30 "debug=stack-overflow"
+boot_monitor 60 "debug=stack-overflow"
 echo "$OUTPUT" | sed -n '/^RealVM: debug=stack-overflow/,$p' | sed 's/^/  | /'
 check_dump '8 #DF \(double fault\)'
 exit $FAILED
