@@ -225,7 +225,9 @@ Handler map0f(const Instruction& i) {
 } // namespace
 
 Handler handler_for(const Instruction& i) {
-    if (i.has(OpcodeFlags::NotEmulated)) return unsupported;
+    // The x87 escapes are NotEmulated as a whole, but x87_escape serves the FPU probe boot code runs.
+    const bool x87 = i.map == OpcodeMap::Primary && i.opcode >= 0xd8 && i.opcode < 0xe0;
+    if (i.has(OpcodeFlags::NotEmulated) && !x87) return unsupported;
     switch (i.map) {
     case OpcodeMap::Primary: return primary(i);
     case OpcodeMap::Map0F: return map0f(i);

@@ -148,3 +148,13 @@ TEST(Interpreter, UnsupportedInstructionIsReported) {
 }
 
 } // namespace
+
+// Linux's real-mode setup and BIOS-era code probe the FPU: FNINIT; FNSTSW AX must run, not stop.
+TEST(Interpreter, FpuProbeRuns) {
+    Machine m;
+    m.s.reg(Gpr::rax) = 0xffff;
+    m.write(0x1000, {0xdb, 0xe3, 0xdf, 0xe0, 0xf4}); // fninit; fnstsw ax; hlt
+    RunResult r = m.cpu->run(10);
+    EXPECT_EQ(r.reason, StopReason::halted);
+    EXPECT_EQ(m.s.reg(Gpr::rax) & 0xffff, 0u);
+}
