@@ -120,20 +120,6 @@ multiboot_info: .skip 8
     .balign 16
 user_return_esp:
     .skip 16
-    .skip 16384
-    .global kernel_stack_top
-kernel_stack_top:
-    .skip 16384
-    .global trap_stack_top
-trap_stack_top:
-    .skip 16384
-    .global ist_stack_top
-ist_stack_top:
-    .skip 16384
-    .global ist2_stack_top
-ist2_stack_top:
-    .skip 16384
-    .global user_stack_top
-user_stack_top:
+#include "stacks.inc"
 
     .section .note.GNU-stack, "", @progbits

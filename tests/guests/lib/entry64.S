@@ -186,20 +186,6 @@ boot_pdpt: .skip 4096
 boot_pd: .skip 4096
 user_return_rsp: .skip 16
     .balign 16
-    .skip 16384
-    .global kernel_stack_top
-kernel_stack_top:
-    .skip 16384
-    .global trap_stack_top
-trap_stack_top:
-    .skip 16384
-    .global ist_stack_top
-ist_stack_top:
-    .skip 16384
-    .global ist2_stack_top
-ist2_stack_top:
-    .skip 16384
-    .global user_stack_top
-user_stack_top:
+#include "stacks.inc"
 
     .section .note.GNU-stack, "", @progbits
